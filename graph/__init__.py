@@ -1,0 +1,1 @@
+"""customs-graph: the schema, the stores, analytics and exports."""

@@ -1,0 +1,416 @@
+"""The embedded store on LadybugDB (the maintained KùzuDB fork).
+
+LadybugDB lets one process write while others read. Readers here open the
+database read-only and reopen it when the files on disk change; a writer
+holds the write lock only inside `writing()`, so `customs-graph load` works
+while the app is open on the same store.
+
+Bulk rows go in through COPY FROM an Arrow table (about 30x faster than
+UNWIND/MERGE here), but COPY must never see a key that already exists (it
+crashes the process), so each batch is first split into new and existing
+rows by primary-key lookups; existing rows are updated only where they differ.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path as FsPath
+
+import ladybug
+import pyarrow as pa
+
+from graph import schema
+from graph.errors import QueryError, ReadOnlyError, StoreUnavailable
+from graph.model import Edge, Node, Path, QueryResult
+from graph.schema import FLOAT, INT, REF, SOURCE, STR
+from graph.store import Store, WriteCounts
+
+_DDL_TYPES = {STR: "STRING", INT: "INT64", FLOAT: "DOUBLE"}
+_ARROW_TYPES = {STR: pa.string(), INT: pa.int64(), FLOAT: pa.float64()}
+_LOCK_WAIT_S = 60
+_READ_BUFFER = 512 * 1024**2
+_WRITE_BUFFER = 2 * 1024**3
+
+
+def node_table_ddl(lb: schema.Label) -> str:
+    cols = [f"{lb.key} STRING PRIMARY KEY"]
+    cols += [f"{p} {_DDL_TYPES[k]}" for p, k in lb.all_props().items() if p != lb.key]
+    return f"CREATE NODE TABLE IF NOT EXISTS {lb.name}({', '.join(cols)})"
+
+
+def rel_table_ddl(rt: schema.RelType) -> str:
+    parts = [f"FROM {a} TO {b}" for a, b in rt.ends]
+    parts += [f"{p} {_DDL_TYPES[k]}" for p, k in rt.all_props().items()]
+    return f"CREATE REL TABLE IF NOT EXISTS {rt.name}({', '.join(parts)})"
+
+
+class LadybugStore(Store):
+    kind = "ladybug"
+
+    def __init__(self, url: str, *, read_buffer: int = _READ_BUFFER):
+        super().__init__(url)
+        raw = url.split("://", 1)[1] if "://" in url else url
+        self.path = FsPath(os.path.expanduser(raw)).resolve()
+        self._read_buffer = read_buffer
+        self._lock = threading.RLock()
+        self._ro = None  # (signature, Database, Connection)
+        self._rw = None  # Connection while inside writing()
+        self._rw_depth = 0
+        self._ensure_schema()
+
+    # --- opening ------------------------------------------------------------
+    def _signature(self):
+        sig = []
+        for p in (self.path, FsPath(str(self.path) + ".wal")):
+            try:
+                st = p.stat()
+                sig.append((st.st_mtime_ns, st.st_size))
+            except FileNotFoundError:
+                sig.append(None)
+        return tuple(sig)
+
+    def _open(self, read_only: bool):
+        deadline = time.monotonic() + _LOCK_WAIT_S
+        while True:
+            try:
+                db = ladybug.Database(
+                    str(self.path), read_only=read_only,
+                    buffer_pool_size=self._read_buffer if read_only else _WRITE_BUFFER)
+                return db, ladybug.Connection(db)
+            except RuntimeError as e:
+                # Another process is writing: wait for it rather than fail.
+                if "lock" in str(e).lower() and time.monotonic() < deadline:
+                    time.sleep(0.2)
+                    continue
+                raise StoreUnavailable(f"cannot open {self.path}: {e}") from e
+
+    def _ensure_schema(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path.exists():
+            _, conn = self._reader()
+            have = {r[1] for r in _all(conn.execute("CALL show_tables() RETURN *"))}
+            if all(lb.name in have for lb in schema.LABELS) and all(
+                    rt.name in have for rt in schema.REL_TYPES):
+                return
+        with self.writing() as conn:
+            for lb in schema.LABELS:
+                conn.execute(node_table_ddl(lb))
+            for rt in schema.REL_TYPES:
+                conn.execute(rel_table_ddl(rt))
+
+    def _reader(self):
+        with self._lock:
+            sig = self._signature()
+            if self._ro is None or self._ro[0] != sig:
+                self._close_reader()
+                db, conn = self._open(read_only=True)
+                self._ro = (sig, db, conn)
+            return self._ro[1], self._ro[2]
+
+    def _close_reader(self):
+        if self._ro is not None:
+            _, db, conn = self._ro
+            self._ro = None
+            conn.close()
+            db.close()
+
+    @contextmanager
+    def writing(self):
+        """Hold the write lock for the block (re-entrant); released at its end."""
+        with self._lock:
+            if self._rw is None:
+                db, conn = self._open(read_only=False)
+                self._rw = (db, conn)
+            self._rw_depth += 1
+            try:
+                yield self._rw[1]
+            finally:
+                self._rw_depth -= 1
+                if self._rw_depth == 0:
+                    db, conn = self._rw
+                    self._rw = None
+                    conn.close()
+                    db.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self._close_reader()
+
+    # --- reads --------------------------------------------------------------
+    def read(self, cypher, params=None):
+        with self._lock:
+            conn = self._rw[1] if self._rw else self._reader()[1]
+            try:
+                res = conn.execute(cypher, params or {})
+            except RuntimeError as e:
+                raise QueryError(str(e), params=params) from e
+            return res.get_column_names(), [_convert_row(r) for r in _all(res)]
+
+    def analyst_query(self, cypher, params, *, limit, timeout_s):
+        with self._lock:
+            # Always the read-only handle: the database itself refuses writes.
+            _, conn = self._reader()
+            conn.set_query_timeout(int(timeout_s * 1000))
+            try:
+                res = conn.execute(cypher, params or {})
+                if isinstance(res, list):  # several statements: the last one answers
+                    res = res[-1]
+                rows = []
+                while res.has_next() and len(rows) <= limit:
+                    rows.append(_convert_row(res.get_next()))
+                return QueryResult(res.get_column_names(), rows[:limit], len(rows) > limit)
+            except RuntimeError as e:
+                msg = str(e)
+                if "read-only" in msg or "read only" in msg:
+                    raise ReadOnlyError(
+                        "refused: analysts' queries are read-only and this one writes "
+                        f"({msg})", params=params) from e
+                raise QueryError(msg, params=params) from e
+            finally:
+                conn.set_query_timeout(0)
+
+    def shortest_paths(self, a, b, max_hops, labels, rel_types, limit):
+        la, lb = schema.label(a.label), schema.label(b.label)
+        types = ":" + "|".join(rel_types) if rel_types else ""
+        # The recursive predicate applies to the end nodes too, so let them through.
+        cypher = (
+            f"MATCH p = (a:{la.name} {{{la.key}: $a}})-[r{types}* ALL SHORTEST 1..{int(max_hops)} "
+            f"(r, n | WHERE n.{REF} = $ra OR n.{REF} = $rb OR label(n) IN $labels)]-"
+            f"(b:{lb.name} {{{lb.key}: $b}}) RETURN p LIMIT $limit")
+        _, rows = self.read(cypher, {"a": a.key, "b": b.key, "ra": a.id, "rb": b.id,
+                                     "labels": labels, "limit": limit * 4})
+        return [row[0] for row in rows]
+
+    # --- writes -------------------------------------------------------------
+    def upsert_nodes(self, label, rows):
+        lb = schema.label(label)
+        rows = _dedupe(rows, lambda r: r[lb.key])
+        counts = WriteCounts()
+        if not rows:
+            return counts
+        with self.writing() as conn:
+            existing = {}
+            for key, node in self._lookup(conn, lb, [r[lb.key] for r in rows]):
+                existing[key] = node
+            new = [r for r in rows if r[lb.key] not in existing]
+            if new:
+                before = _count(conn, f"MATCH (n:{lb.name}) RETURN count(n)")
+                conn.execute(f"COPY {lb.name} FROM $t", {"t": _arrow(new, lb.all_props())})
+                after = _count(conn, f"MATCH (n:{lb.name}) RETURN count(n)")
+                _verify(after - before, len(new), lb.name)
+            changed = []
+            for r in rows:
+                old = existing.get(r[lb.key])
+                if old is None:
+                    continue
+                merged = _merge_props(old, r, lb.all_props())
+                if merged is None:
+                    counts.unchanged += 1
+                else:
+                    changed.append(merged)
+            if changed:
+                sets = _set_clause("n", changed, lb.all_props(), skip=(lb.key,))
+                conn.execute(f"UNWIND $rows AS r MATCH (n:{lb.name} {{{lb.key}: r.{lb.key}}}) "
+                             f"SET {sets}", {"rows": changed})
+            counts.created, counts.updated = len(new), len(changed)
+        return counts
+
+    def _lookup(self, conn, lb, keys):
+        out = []
+        for i in range(0, len(keys), 20000):
+            res = conn.execute(f"UNWIND $keys AS k MATCH (n:{lb.name} {{{lb.key}: k}}) "
+                               f"RETURN k, n", {"keys": keys[i:i + 20000]})
+            out += [(k, _plain_props(n)) for k, n in _all(res)]
+        return out
+
+    def upsert_relationships(self, rel, from_label, to_label, rows):
+        rt = schema.rel_type(rel)
+        if (from_label, to_label) not in rt.ends:
+            raise schema.SchemaError(f"{rel} does not join {from_label} to {to_label}")
+        fa, fb = schema.label(from_label), schema.label(to_label)
+        ident = _rel_identity(rt)
+        rows = _dedupe(rows, ident)
+        counts = WriteCounts()
+        if not rows:
+            return counts
+        with self.writing() as conn:
+            have_a = {k for k, _ in self._lookup(conn, fa, sorted({r["from"] for r in rows}))}
+            have_b = {k for k, _ in self._lookup(conn, fb, sorted({r["to"] for r in rows}))}
+            ok = []
+            for r in rows:
+                if r["from"] not in have_a:
+                    counts.missing.append((r, from_label))
+                elif r["to"] not in have_b:
+                    counts.missing.append((r, to_label))
+                else:
+                    ok.append(r)
+            existing = {}
+            pairs = sorted({(r["from"], r["to"]) for r in ok})
+            for i in range(0, len(pairs), 20000):
+                res = conn.execute(
+                    f"UNWIND $pairs AS p MATCH (a:{fa.name} {{{fa.key}: p.f}})-[e:{rt.name}]->"
+                    f"(b:{fb.name} {{{fb.key}: p.t}}) RETURN p.f, p.t, e",
+                    {"pairs": [{"f": f, "t": t} for f, t in pairs[i:i + 20000]]})
+                for f, t, e in _all(res):
+                    props = _plain_props(e)
+                    existing[ident({"from": f, "to": t, **props})] = props
+            new = [r for r in ok if ident(r) not in existing]
+            count_q = f"MATCH (a:{fa.name})-[e:{rt.name}]->(b:{fb.name}) RETURN count(e)"
+            if new:
+                before = _count(conn, count_q)
+                cols = {"from": STR, "to": STR, **rt.all_props()}
+                opts = f" (from='{fa.name}', to='{fb.name}')" if len(rt.ends) > 1 else ""
+                conn.execute(f"COPY {rt.name} FROM $t{opts}", {"t": _arrow(new, cols)})
+                _verify(_count(conn, count_q) - before, len(new), rt.name)
+            changed = []
+            for r in ok:
+                old = existing.get(ident(r))
+                if old is None:
+                    continue
+                merged = _merge_props(old, r, rt.all_props())
+                if merged is None:
+                    counts.unchanged += 1
+                else:
+                    changed.append({**merged, "from": r["from"], "to": r["to"]})
+            if changed:
+                match_keys = "".join(f" AND e.{k} = r.{k}" for k in rt.key)
+                sets = _set_clause("e", changed, rt.all_props(), skip=rt.key)
+                conn.execute(
+                    f"UNWIND $rows AS r MATCH (a:{fa.name} {{{fa.key}: r.from}})-[e:{rt.name}]->"
+                    f"(b:{fb.name} {{{fb.key}: r.to}}) WHERE true{match_keys} SET {sets}",
+                    {"rows": changed})
+            counts.created, counts.updated = len(new), len(changed)
+        return counts
+
+
+# --- helpers ------------------------------------------------------------------
+def _all(res):
+    if isinstance(res, list):
+        res = res[-1]
+    out = []
+    while res.has_next():
+        out.append(res.get_next())
+    return out
+
+
+def _count(conn, q) -> int:
+    return _all(conn.execute(q))[0][0]
+
+
+def _verify(added: int, expected: int, what: str) -> None:
+    # Some engine releases silently dropped rows in bulk paths; never trust, count.
+    if added != expected:
+        raise StoreUnavailable(f"COPY into {what} added {added} rows, expected {expected}")
+
+
+def _arrow(rows, cols: dict[str, str]) -> pa.Table:
+    return pa.table({c: pa.array([r.get(c) for r in rows], type=_ARROW_TYPES[k])
+                     for c, k in cols.items()})
+
+
+def _dedupe(rows, ident):
+    """One row per identity: later non-empty values win, the first source stays."""
+    out: dict = {}
+    for r in rows:
+        k = ident(r)
+        if k in out:
+            merged = out[k]
+            for p, v in r.items():
+                if v is not None and p != SOURCE:
+                    merged[p] = v
+        else:
+            out[k] = dict(r)
+    return list(out.values())
+
+
+def _rel_identity(rt):
+    return lambda r: (r["from"], r["to"], *(r.get(k) for k in rt.key))
+
+
+def _merge_props(old: dict, new: dict, cols: dict) -> dict | None:
+    """The row to write for an existing entity, or None when nothing changes.
+    Empty new values never erase what is stored; `source` stays as created."""
+    merged, changed = {}, False
+    for p in cols:
+        v = new.get(p)
+        if p == SOURCE or v is None:
+            merged[p] = old.get(p)
+        else:
+            merged[p] = v
+            changed |= v != old.get(p)
+    return merged if changed else None
+
+
+def _set_clause(var: str, rows: list[dict], cols, skip=()) -> str:
+    """SET only columns some row has a value for: an all-null parameter column
+    has no type the engine can cast, and setting null over null changes nothing."""
+    return ", ".join(f"{var}.{p} = r.{p}" for p in cols
+                     if p not in skip and any(r.get(p) is not None for r in rows))
+
+
+def _plain_props(d: dict) -> dict:
+    return {k: v for k, v in d.items() if not k.startswith("_") and v is not None}
+
+
+def _convert_row(row):
+    ids: dict = {}
+    for v in row:
+        _collect_nodes(v, ids)
+    return [_convert(v, ids) for v in row]
+
+
+def _collect_nodes(v, ids):
+    if isinstance(v, dict):
+        if "_NODES" in v:
+            for n in v["_NODES"]:
+                _collect_nodes(n, ids)
+        elif "_LABEL" in v and "_SRC" not in v and "_ID" in v:
+            ids[_id(v["_ID"])] = _node(v)
+    elif isinstance(v, list):
+        for x in v:
+            _collect_nodes(x, ids)
+
+
+def _id(d) -> tuple:
+    return (d["table"], d["offset"])
+
+
+def _node(d) -> Node:
+    lb = schema.label(d["_LABEL"])
+    return Node(lb.name, d[lb.key], _plain_props(d))
+
+
+def _convert(v, ids):
+    if isinstance(v, dict):
+        if "_NODES" in v:
+            nodes = tuple(ids[_id(n["_ID"])] for n in v["_NODES"])
+            edges = tuple(_convert(r, ids) for r in v["_RELS"])
+            return Path(*_orient(nodes, edges))
+        if "_SRC" in v and "_LABEL" in v:
+            src, dst = ids.get(_id(v["_SRC"])), ids.get(_id(v["_DST"]))
+            return Edge(src.id if src else "?", dst.id if dst else "?", v["_LABEL"],
+                        _plain_props(v))
+        if "_LABEL" in v and "_ID" in v:
+            return ids.get(_id(v["_ID"])) or _node(v)
+        return {k: _convert(x, ids) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_convert(x, ids) for x in v]
+    return v
+
+
+def _orient(nodes, edges):
+    """Path nodes in walking order from the first node (the engine may list them
+    in storage order for undirected patterns)."""
+    if not edges or len(nodes) != len(edges) + 1:
+        return nodes, edges
+    by_id = {n.id: n for n in nodes}
+    walk = [nodes[0]]
+    for e in edges:
+        cur = walk[-1].id
+        nxt = e.target if e.source == cur else e.source
+        walk.append(by_id.get(nxt, walk[-1]))
+    return tuple(walk), edges
+

@@ -1,0 +1,107 @@
+"""Plain values that every store returns: nodes, edges, subgraphs, paths."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from graph.schema import REF, SEARCH
+
+
+@dataclass(frozen=True)
+class Node:
+    label: str
+    key: str
+    properties: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def id(self) -> str:
+        return f"{self.label}:{self.key}"
+
+    def to_json(self) -> dict:
+        props = {k: v for k, v in self.properties.items() if k not in (SEARCH, REF)}
+        return {"id": self.id, "label": self.label, "key": self.key, "properties": props}
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str  # node id "Label:key"
+    target: str
+    type: str
+    properties: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def id(self) -> tuple:
+        # Parallel edges of one type differ by their schema key properties.
+        from graph.schema import rel_type
+
+        keys = tuple(self.properties.get(k) for k in rel_type(self.type).key)
+        return (self.source, self.type, self.target, keys)
+
+    def to_json(self) -> dict:
+        return {"source": self.source, "target": self.target, "type": self.type,
+                "properties": dict(self.properties)}
+
+
+@dataclass
+class Subgraph:
+    nodes: dict[str, Node] = field(default_factory=dict)
+    edges: dict[tuple, Edge] = field(default_factory=dict)
+    # node id -> how many neighbours were left out by the expansion cap
+    left_out: dict[str, int] = field(default_factory=dict)
+
+    def add_node(self, node: Node) -> None:
+        self.nodes.setdefault(node.id, node)
+
+    def add_edge(self, edge: Edge) -> None:
+        self.edges.setdefault(edge.id, edge)
+
+    def merge(self, other: Subgraph) -> None:
+        for n in other.nodes.values():
+            self.add_node(n)
+        for e in other.edges.values():
+            self.add_edge(e)
+        self.left_out.update(other.left_out)
+
+    def to_json(self) -> dict:
+        nodes = sorted(self.nodes.values(), key=lambda n: n.id)
+        edges = sorted(self.edges.values(), key=lambda e: (e.source, e.type, e.target, str(e.id)))
+        out = {"nodes": [n.to_json() for n in nodes], "edges": [e.to_json() for e in edges]}
+        if self.left_out:
+            out["left_out"] = dict(sorted(self.left_out.items()))
+        return out
+
+
+@dataclass(frozen=True)
+class Path:
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+
+    def __len__(self) -> int:
+        return len(self.edges)
+
+    def to_json(self) -> dict:
+        return {"nodes": [n.to_json() for n in self.nodes], "edges": [e.to_json() for e in self.edges]}
+
+
+@dataclass
+class QueryResult:
+    columns: list[str]
+    rows: list[list]
+    truncated: bool = False  # the row limit cut the result
+
+    def to_json(self) -> dict:
+        return {"columns": self.columns, "rows": [[to_plain(v) for v in r] for r in self.rows],
+                "truncated": self.truncated}
+
+
+def to_plain(value):
+    """Nodes, edges and paths inside query results, as JSON-ready values."""
+    if isinstance(value, (Node, Edge, Path)):
+        return value.to_json()
+    if isinstance(value, list):
+        return [to_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_plain(v) for k, v in value.items()}
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)

@@ -1,0 +1,297 @@
+"""The store interface, and the explorer operations written once over it.
+
+A store implements a handful of primitives (read, upsert, paths); search,
+neighbours, get and counts are written here once in the Cypher both engines
+share, with the few dialect differences passed in by the store
+(`label_fn`, `type_fn`). Labels, relationship types and property names come
+only from the schema; values travel only as parameters.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from graph import schema
+from graph.errors import NotFound, SchemaError
+from graph.model import Edge, Node, Path, QueryResult, Subgraph
+from graph.schema import REF, SEARCH, SOURCE
+from graph.text import compact, fold, search_text, search_tokens
+
+ENV_STORE = "CUSTOMS_GRAPH_STORE"
+DEFAULT_CAP = 50  # neighbours shown per node before "N more"
+DEFAULT_ROW_LIMIT = 1000
+DEFAULT_TIMEOUT_S = 30
+
+
+@dataclass
+class WriteCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    # rows whose end nodes are not in the store: (row, which end is missing)
+    missing: list[tuple[dict, str]] = field(default_factory=list)
+
+
+class Store(ABC):
+    """What every store offers. Subclasses implement the abstract primitives."""
+
+    kind = "abstract"
+    label_fn = "label"  # Cypher function giving a node's label
+    type_fn = "label"  # ... and a relationship's type
+
+    def __init__(self, url: str):
+        self.url = url
+
+    # --- primitives -------------------------------------------------------
+    @abstractmethod
+    def read(self, cypher: str, params: dict | None = None) -> tuple[list[str], list[list]]:
+        """Run trusted, schema-built read Cypher; nodes/edges/paths converted."""
+
+    @abstractmethod
+    def analyst_query(self, cypher: str, params: dict | None, *, limit: int,
+                      timeout_s: float) -> QueryResult:
+        """Run an analyst's Cypher where the database itself refuses writes."""
+
+    @abstractmethod
+    def upsert_nodes(self, label: str, rows: list[dict]) -> WriteCounts:
+        """Idempotent: MERGE on the label's key; `source` kept from creation."""
+
+    @abstractmethod
+    def upsert_relationships(self, rel: str, from_label: str, to_label: str,
+                             rows: list[dict]) -> WriteCounts:
+        """rows: {"from": key, "to": key, **props, "source": ...}; idempotent."""
+
+    @abstractmethod
+    def shortest_paths(self, a: Node, b: Node, max_hops: int, labels: list[str],
+                       rel_types: list[str], limit: int) -> list[Path]:
+        """All shortest paths; intermediates restricted to `labels`."""
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # --- explorer operations ----------------------------------------------
+    def get(self, ref: str) -> Node:
+        lb, key = schema.parse_ref(ref)
+        _, rows = self.read(f"MATCH (n:{lb.name} {{{lb.key}: $key}}) RETURN n", {"key": key})
+        if not rows:
+            raise NotFound(f"{ref} is not in the store")
+        return rows[0][0]
+
+    def exists(self, ref: str) -> bool:
+        try:
+            self.get(ref)
+            return True
+        except NotFound:
+            return False
+
+    def search(self, text: str, labels=None, limit: int = 20) -> list[Node]:
+        """Entities whose name or key holds every word of `text`, diacritics-blind;
+        exact keys first, then prefixes, then the rest."""
+        tokens = search_tokens(text)
+        if not tokens:
+            return []
+        wanted = [schema.label(n) for n in labels] if labels else list(schema.LABELS)
+        conds = " AND ".join(f"n.{SEARCH} CONTAINS $t{i}" for i in range(len(tokens)))
+        params = {f"t{i}": t for i, t in enumerate(tokens)}
+        params.update(lim=limit * 5, key=text.strip())
+        found: dict[str, Node] = {}
+        for lb in wanted:
+            _, exact = self.read(f"MATCH (n:{lb.name} {{{lb.key}: $key}}) RETURN n", params)
+            _, rows = self.read(
+                f"MATCH (n:{lb.name}) WHERE {conds} RETURN n ORDER BY n.{lb.key} LIMIT $lim",
+                params)
+            for row in exact + rows:
+                found.setdefault(row[0].id, row[0])
+        order = {lb.name: i for i, lb in enumerate(schema.LABELS)}
+        q_fold, q_compact = fold(text), compact(text)
+        return sorted(found.values(),
+                      key=lambda n: (_rank(n, q_fold, q_compact), order[n.label], n.key))[:limit]
+
+    def neighbours(self, ref: str, hops: int = 1, labels=None, rel_types=None,
+                   cap: int = DEFAULT_CAP) -> Subgraph:
+        """The neighbourhood of `ref` to `hops` hops. A node with more than `cap`
+        neighbours contributes `cap` of them and records how many were left out."""
+        if hops < 1:
+            raise SchemaError("hops must be at least 1")
+        labels, rel_types = schema.check_labels(labels), schema.check_rel_types(rel_types)
+        start = self.get(ref)
+        sub = Subgraph()
+        sub.add_node(start)
+        frontier, seen = [start], {start.id}
+        for _ in range(hops):
+            found = self.expand(frontier, labels, rel_types, cap)
+            frontier = []
+            for n in found.nodes.values():
+                if n.id not in seen:
+                    seen.add(n.id)
+                    frontier.append(n)
+            sub.merge(found)
+        return sub
+
+    def expand(self, nodes: list[Node], labels=(), rel_types=(), cap: int = DEFAULT_CAP,
+               order: str = "key") -> Subgraph:
+        """One hop out of `nodes`: neighbours and the edges to them, capped per node.
+        order: "key" (stable), "most" / "least" connected first, "newest" first."""
+        labels, rel_types = schema.check_labels(labels), schema.check_rel_types(rel_types)
+        sub = Subgraph()
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for n in nodes:
+            by_label[n.label].append(n.key)
+        pattern, where, params = self._hop_pattern(labels, rel_types)
+        for label_name, keys in by_label.items():
+            lb = schema.label(label_name)
+            degree = self.degrees(label_name, keys, labels, rel_types)
+            small = [k for k in keys if degree.get(k, 0) <= cap]
+            if small:
+                _, rows = self.read(
+                    f"UNWIND $keys AS k MATCH (a:{lb.name} {{{lb.key}: k}}){pattern}(b)"
+                    f"{where} RETURN a, r, b", {**params, "keys": small})
+                self._add_rows(sub, rows)
+            for k in keys:
+                if degree.get(k, 0) > cap:
+                    rows = self._top_neighbours(lb, k, pattern, where, params, cap, order)
+                    self._add_rows(sub, rows)
+                    sub.left_out[schema.make_ref(lb.name, k)] = degree[k] - cap
+        return sub
+
+    def degrees(self, label_name: str, keys: list[str], labels=(), rel_types=()) -> dict[str, int]:
+        lb = schema.label(label_name)
+        pattern, where, params = self._hop_pattern(labels, rel_types)
+        _, rows = self.read(
+            f"UNWIND $keys AS k MATCH (a:{lb.name} {{{lb.key}: k}}){pattern}(b){where} "
+            f"RETURN k, count(r)", {**params, "keys": list(keys)})
+        return {k: c for k, c in rows}
+
+    def _top_neighbours(self, lb, key, pattern, where, params, cap, order):
+        if order in ("most", "least"):
+            # Rank candidates by their own degree; done in two steps so the
+            # Cypher stays in the subset both engines share.
+            _, cand = self.read(
+                f"MATCH (a:{lb.name} {{{lb.key}: $key}}){pattern}(b){where} RETURN b",
+                {**params, "key": key})
+            nodes = [row[0] for row in cand]
+            deg: dict[str, int] = {}
+            for lname in {n.label for n in nodes}:
+                ks = [n.key for n in nodes if n.label == lname]
+                for k, c in self.degrees(lname, ks).items():
+                    deg[schema.make_ref(lname, k)] = c
+            sign = -1 if order == "most" else 1
+            chosen = sorted(nodes, key=lambda n: (sign * deg.get(n.id, 0), n.id))[:cap]
+            refs = [n.id for n in chosen]
+            cond = f"{where} AND" if where else " WHERE"
+            _, rows = self.read(
+                f"MATCH (a:{lb.name} {{{lb.key}: $key}}){pattern}(b){cond} b.{REF} IN $refs "
+                f"RETURN a, r, b", {**params, "key": key, "refs": refs})
+            return rows
+        sort = "b.ref"
+        if order == "newest":
+            dated = [x for x in schema.LABELS if x.dated]
+            # A node's date lives in a label-specific property; coalesce covers them.
+            sort = "coalesce(" + ", ".join(f"b.{x.dated}" for x in dated) + ", '') DESC, b.ref"
+        _, rows = self.read(
+            f"MATCH (a:{lb.name} {{{lb.key}: $key}}){pattern}(b){where} "
+            f"RETURN a, r, b ORDER BY {sort} LIMIT $cap", {**params, "key": key, "cap": cap})
+        return rows
+
+    def _hop_pattern(self, labels, rel_types) -> tuple[str, str, dict]:
+        types = ":" + "|".join(rel_types) if rel_types else ""
+        where, params = "", {}
+        if labels:
+            where = f" WHERE {self.label_fn}(b) IN $labels"
+            params["labels"] = list(labels)
+        return f"-[r{types}]-", where, params
+
+    @staticmethod
+    def _add_rows(sub: Subgraph, rows) -> None:
+        for _a, r, b in rows:
+            sub.add_node(b)
+            sub.add_edge(r)
+
+    def paths(self, ref_a: str, ref_b: str, max_hops: int = 4, labels=None, rel_types=None,
+              limit: int = 25) -> list[Path]:
+        """Shortest paths between two entities, shortest first. Without a label
+        filter, hub labels the schema marks `traverse=False` are not stepped through."""
+        if not 1 <= max_hops <= 12:
+            raise SchemaError("max hops must be between 1 and 12")
+        labels = schema.check_labels(labels) or [lb.name for lb in schema.LABELS if lb.traverse]
+        rel_types = schema.check_rel_types(rel_types)
+        a, b = self.get(ref_a), self.get(ref_b)
+        if a.id == b.id:
+            return [Path((a,), ())]
+        found = self.shortest_paths(a, b, max_hops, labels, rel_types, limit)
+        found.sort(key=lambda p: (len(p), [n.id for n in p.nodes]))
+        return found[:limit]
+
+    def counts(self) -> dict:
+        nodes, rels = {}, {}
+        for lb in schema.LABELS:
+            _, rows = self.read(f"MATCH (n:{lb.name}) RETURN count(n)")
+            nodes[lb.name] = rows[0][0]
+        for rt in schema.REL_TYPES:
+            _, rows = self.read(f"MATCH ()-[r:{rt.name}]->() RETURN count(r)")
+            rels[rt.name] = rows[0][0]
+        return {"nodes": nodes, "relationships": rels}
+
+    def query(self, cypher: str, params: dict | None = None, *,
+              limit: int = DEFAULT_ROW_LIMIT, timeout_s: float = DEFAULT_TIMEOUT_S) -> QueryResult:
+        return self.analyst_query(cypher, params or {}, limit=limit, timeout_s=timeout_s)
+
+
+def _rank(node: Node, q_fold: str, q_compact: str) -> int:
+    key = compact(node.key)
+    if key == q_compact:
+        return 0
+    if key.startswith(q_compact):
+        return 1
+    caption = fold(node.properties.get(schema.label(node.label).caption, ""))
+    if caption == q_fold:
+        return 1
+    if caption.startswith(q_fold):
+        return 2
+    return 3
+
+
+def node_row(label_name: str, key: str, props: dict, source: str) -> dict:
+    """A node row ready for upsert: properties of the schema only, derived fields set."""
+    lb = schema.label(label_name)
+    row = {p: props.get(p) for p in lb.props if p != lb.key}
+    row[lb.key] = key
+    row[SOURCE] = source
+    row[REF] = schema.make_ref(lb.name, key)
+    row[SEARCH] = search_text([key] + [row.get(p) for p in lb.search if p != lb.key])
+    return row
+
+
+def default_store_url() -> str:
+    url = os.environ.get(ENV_STORE)
+    if url:
+        return url
+    from platformdirs import user_data_dir
+
+    return "ladybug://" + os.path.join(user_data_dir("customs-graph", appauthor=False),
+                                       "customs.lbug")
+
+
+def open_store(url: str | None = None, **kw) -> Store:
+    """The store a URL names: ladybug:///path, bolt://..., neo4j://... (+s/+ssc)."""
+    url = url or default_store_url()
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if scheme == "ladybug":
+        from graph.ladybug_store import LadybugStore
+
+        return LadybugStore(url, **kw)
+    if scheme in ("bolt", "neo4j", "bolt+s", "bolt+ssc", "neo4j+s", "neo4j+ssc"):
+        from graph.neo4j_store import Neo4jStore
+
+        return Neo4jStore(url, **kw)
+    raise SchemaError(
+        f"unknown store URL {url!r}: use ladybug:///path/to/db, bolt://host:7687 or neo4j://host")

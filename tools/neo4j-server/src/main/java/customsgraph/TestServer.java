@@ -1,0 +1,71 @@
+package customsgraph;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.connectors.HttpConnector;
+import org.neo4j.configuration.connectors.HttpsConnector;
+import org.neo4j.configuration.helpers.SocketAddress;
+import org.neo4j.dbms.api.DatabaseManagementService;
+import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.io.ByteUnit;
+
+/**
+ * Minimal embedded Neo4j Community server exposing Bolt on 127.0.0.1:PORT.
+ * For tests and benchmarks only: authentication is disabled and Bolt is unencrypted.
+ *
+ * Usage: TestServer DATA_DIR [PORT]
+ */
+public final class TestServer {
+    private TestServer() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: TestServer DATA_DIR [PORT]");
+            System.exit(2);
+        }
+        Path dataDir = Path.of(args[0]).toAbsolutePath();
+        int port = args.length > 1 ? Integer.parseInt(args[1]) : 7687;
+
+        DatabaseManagementService managementService = new DatabaseManagementServiceBuilder(dataDir)
+                .setConfig(BoltConnector.enabled, true)
+                .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
+                .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
+                .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
+                .setConfig(HttpConnector.enabled, false)
+                .setConfig(HttpsConnector.enabled, false)
+                .setConfig(GraphDatabaseSettings.auth_enabled, false)
+                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(256))
+                .setConfig(GraphDatabaseSettings.tx_state_memory_allocation,
+                        GraphDatabaseSettings.TransactionStateMemoryAllocation.ON_HEAP)
+                .build();
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                managementService.shutdown();
+            } finally {
+                stopped.countDown();
+            }
+        }, "neo4j-test-server-shutdown"));
+
+        // Make sure the default database is up before announcing readiness.
+        GraphDatabaseService db = managementService.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
+        if (!db.isAvailable(60_000)) {
+            System.err.println("default database '" + GraphDatabaseSettings.DEFAULT_DATABASE_NAME
+                    + "' did not become available");
+            System.exit(1);
+        }
+        try (var tx = db.beginTx()) {
+            tx.execute("RETURN 1").close();
+            tx.commit();
+        }
+
+        System.out.println("READY bolt://127.0.0.1:" + port);
+        System.out.flush();
+        stopped.await();
+    }
+}
