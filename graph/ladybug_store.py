@@ -25,8 +25,8 @@ import pyarrow as pa
 from graph import schema
 from graph.errors import QueryError, ReadOnlyError, StoreUnavailable
 from graph.model import Edge, Node, Path, QueryResult
-from graph.schema import FLOAT, INT, REF, SOURCE, STR
-from graph.store import Store, WriteCounts
+from graph.schema import FLOAT, INT, REF, SEARCH, SOURCE, STR
+from graph.store import Store, WriteCounts, search_text_for
 
 _DDL_TYPES = {STR: "STRING", INT: "INT64", FLOAT: "DOUBLE"}
 _ARROW_TYPES = {STR: pa.string(), INT: pa.int64(), FLOAT: pa.float64()}
@@ -196,6 +196,8 @@ class LadybugStore(Store):
             for key, node in self._lookup(conn, lb, [r[lb.key] for r in rows]):
                 existing[key] = node
             new = [r for r in rows if r[lb.key] not in existing]
+            for r in new:
+                r[SEARCH] = r.get(SEARCH) or search_text_for(lb.name, r)
             if new:
                 before = _count(conn, f"MATCH (n:{lb.name}) RETURN count(n)")
                 conn.execute(f"COPY {lb.name} FROM $t", {"t": _arrow(new, lb.all_props())})

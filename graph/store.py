@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from graph import schema
 from graph.errors import NotFound, SchemaError
-from graph.model import Edge, Node, Path, QueryResult, Subgraph
+from graph.model import Node, Path, QueryResult, Subgraph
 from graph.schema import REF, SEARCH, SOURCE
 from graph.text import compact, fold, search_text, search_tokens
 
@@ -85,6 +85,16 @@ class Store(ABC):
         if not rows:
             raise NotFound(f"{ref} is not in the store")
         return rows[0][0]
+
+    def existing_keys(self, label_name: str, keys) -> set[str]:
+        lb = schema.label(label_name)
+        keys = sorted(set(keys))
+        found: set[str] = set()
+        for i in range(0, len(keys), 20000):
+            _, rows = self.read(f"UNWIND $keys AS k MATCH (n:{lb.name} {{{lb.key}: k}}) RETURN k",
+                                {"keys": keys[i:i + 20000]})
+            found.update(r[0] for r in rows)
+        return found
 
     def exists(self, ref: str) -> bool:
         try:
@@ -261,14 +271,25 @@ def _rank(node: Node, q_fold: str, q_compact: str) -> int:
 
 
 def node_row(label_name: str, key: str, props: dict, source: str) -> dict:
-    """A node row ready for upsert: properties of the schema only, derived fields set."""
+    """A node row ready for upsert: properties of the schema only, derived fields set.
+
+    `search_text` is left empty when the row lacks some searchable property
+    (a Port named only by its code in a declaration): it must not overwrite
+    the fuller text a stored node has. Stores fill it with
+    `search_text_for` when they create the node."""
     lb = schema.label(label_name)
     row = {p: props.get(p) for p in lb.props if p != lb.key}
     row[lb.key] = key
     row[SOURCE] = source
     row[REF] = schema.make_ref(lb.name, key)
-    row[SEARCH] = search_text([key] + [row.get(p) for p in lb.search if p != lb.key])
+    full = all(row.get(p) is not None for p in lb.search)
+    row[SEARCH] = search_text_for(lb.name, row) if full else None
     return row
+
+
+def search_text_for(label_name: str, row: dict) -> str:
+    lb = schema.label(label_name)
+    return search_text([row[lb.key]] + [row.get(p) for p in lb.search if p != lb.key])
 
 
 def default_store_url() -> str:

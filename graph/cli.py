@@ -1,0 +1,249 @@
+"""The `customs-graph` command line. Scriptable: `--json` prints JSON on stdout.
+
+Exit status: 0 success, 1 the command ran but failed, 2 bad usage. Errors go
+to stderr in one line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from graph import export as exporter
+from graph import queries as saved
+from graph.errors import CustomsGraphError, SchemaError
+from graph.model import Subgraph
+from graph.store import DEFAULT_CAP, open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DATA = ROOT / "sample_data"
+APP = ROOT / "app.py"
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Link-analysis workbench for customs intelligence analysts.")
+queries_app = typer.Typer(no_args_is_help=True, help="Saved queries in queries/.")
+app.add_typer(queries_app, name="queries")
+
+StoreOpt = Annotated[str | None, typer.Option(
+    "--store", help="Store URL: ladybug:///path or bolt://host:7687 "
+    "(default: $CUSTOMS_GRAPH_STORE, else the embedded store in your data folder).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+ParamOpt = Annotated[list[str] | None, typer.Option("--param", "-p", help="k=v, repeatable.")]
+LabelOpt = Annotated[list[str] | None, typer.Option("--label", "-l", help="Only these labels.")]
+TypeOpt = Annotated[list[str] | None, typer.Option("--rel", "-r",
+                                                   help="Only these relationship types.")]
+
+
+def _out(data, as_json: bool, text: str | None = None) -> None:
+    if as_json:
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        typer.echo(text if text is not None else json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _params(items: list[str] | None) -> dict:
+    out = {}
+    for item in items or []:
+        if "=" not in item:
+            raise typer.BadParameter(f"--param {item!r}: expected k=v")
+        k, v = item.split("=", 1)
+        out[k.strip()] = v
+    return out
+
+
+def _node_line(n) -> str:
+    from graph import schema
+
+    caption = n.properties.get(schema.label(n.label).caption, n.key)
+    return f"{n.id}  {caption}" if caption != n.key else n.id
+
+
+def _subgraph_text(sub: Subgraph) -> str:
+    lines = [f"{len(sub.nodes)} nodes, {len(sub.edges)} edges"]
+    lines += [f"  {_node_line(n)}" for n in sorted(sub.nodes.values(), key=lambda n: n.id)]
+    lines += [f"  {e.source} -[{e.type}]-> {e.target}"
+              for e in sorted(sub.edges.values(), key=lambda e: (e.source, e.type, e.target))]
+    lines += [f"  {ref}: {n} more not shown" for ref, n in sorted(sub.left_out.items())]
+    return "\n".join(lines)
+
+
+@app.command()
+def load(folder: Annotated[Path, typer.Argument(help="Folder of contract CSV files.")],
+         store: StoreOpt = None, as_json: JsonOpt = False,
+         rejects: Annotated[Path | None, typer.Option(help="Where to write rejected rows.")] = None,
+         progress: Annotated[bool, typer.Option(help="Show progress bars on stderr.")] = True):
+    """Load a folder of contract CSVs; prints counts and rejects."""
+    from loaders.load import load_folder
+
+    with open_store(store) as s:
+        report = load_folder(s, folder, rejects_file=rejects, progress=progress and not as_json)
+    data = report.to_json()
+    lines = [f"loaded {report.rows} rows from {len(report.files)} files in {report.seconds:.1f} s "
+             f"({report.rows / max(report.seconds, 1e-9):,.0f} rows/s)"]
+    lines += [f"  {f.file:<28} {f.rows:>8} rows  {f.loaded:>8} loaded  {f.rejected:>5} rejected"
+              for f in report.files]
+    lines.append(f"rejected {len(report.rejects)} rows -> {report.rejects_file}")
+    for r in report.rejects[:20]:
+        lines.append(f"  {r.file}:{r.line} {r.field}: {r.reason}")
+    _out(data, as_json, "\n".join(lines))
+
+
+@app.command()
+def search(text: str, store: StoreOpt = None, as_json: JsonOpt = False,
+           label: LabelOpt = None, limit: int = 20):
+    """Entities by name or key, diacritics-blind."""
+    with open_store(store) as s:
+        found = s.search(text, labels=label, limit=limit)
+    _out({"results": [n.to_json() for n in found]}, as_json,
+         "\n".join(_node_line(n) for n in found) or "no match")
+
+
+@app.command()
+def neighbours(ref: str, hops: Annotated[int, typer.Option(min=1, max=6)] = 1,
+               store: StoreOpt = None, as_json: JsonOpt = False, label: LabelOpt = None,
+               rel: TypeOpt = None, cap: int = DEFAULT_CAP):
+    """The neighbourhood of REF (Label:key, e.g. Container:WHSU5018375)."""
+    with open_store(store) as s:
+        sub = s.neighbours(ref, hops=hops, labels=label, rel_types=rel, cap=cap)
+    _out(sub.to_json(), as_json, _subgraph_text(sub))
+
+
+@app.command()
+def paths(ref_a: str, ref_b: str, max_hops: Annotated[int, typer.Option(min=1, max=12)] = 4,
+          store: StoreOpt = None, as_json: JsonOpt = False, label: LabelOpt = None,
+          rel: TypeOpt = None, limit: int = 25):
+    """Shortest paths between two entities, shortest first."""
+    with open_store(store) as s:
+        found = s.paths(ref_a, ref_b, max_hops=max_hops, labels=label, rel_types=rel,
+                        limit=limit)
+    text = []
+    for p in found:
+        steps = [p.nodes[0].id]
+        for e, n in zip(p.edges, p.nodes[1:], strict=True):
+            arrow = f"-[{e.type}]->" if e.source != n.id else f"<-[{e.type}]-"
+            steps.append(f"{arrow} {n.id}")
+        text.append(" ".join(steps))
+    _out({"paths": [p.to_json() for p in found]}, as_json,
+         "\n".join(text) or f"no path within {max_hops} hops")
+
+
+def _print_result(result, as_json: bool) -> None:
+    data = result.to_json()
+    if as_json:
+        _out(data, True)
+        return
+    typer.echo("\t".join(data["columns"]))
+    for row in data["rows"]:
+        typer.echo("\t".join(json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list))
+                             else "" if v is None else str(v) for v in row))
+    if result.truncated:
+        typer.echo(f"(cut at {len(data['rows'])} rows)", err=True)
+
+
+@queries_app.command("list")
+def queries_list(as_json: JsonOpt = False):
+    """The saved queries."""
+    found, errors = saved.load_all()
+    for e in errors:
+        typer.echo(f"warning: {e}", err=True)
+    data = {"queries": [q.to_json() for q in found.values()]}
+    _out(data, as_json, "\n".join(f"{q.name:<28} {q.title}" for q in found.values()))
+
+
+@queries_app.command("run")
+def queries_run(name: str, param: ParamOpt = None, store: StoreOpt = None,
+                as_json: JsonOpt = False, limit: int = 1000):
+    """Run a saved query, read-only."""
+    q = saved.get(name)
+    with open_store(store) as s:
+        result = saved.run(s, q, _params(param), limit=limit)
+    _print_result(result, as_json)
+
+
+@app.command()
+def cypher(query: str, param: ParamOpt = None, store: StoreOpt = None, as_json: JsonOpt = False,
+           limit: int = 1000):
+    """Ad-hoc read-only Cypher; the database refuses writes."""
+    with open_store(store) as s:
+        result = s.query(query, _params(param), limit=limit)
+    _print_result(result, as_json)
+
+
+@app.command()
+def export(ref: str, hops: Annotated[int, typer.Option(min=1, max=6)] = 1,
+           fmt: Annotated[str, typer.Option("--format", help="Export format.")] = "json",
+           output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")] = None,
+           store: StoreOpt = None, as_json: JsonOpt = False, cap: int = DEFAULT_CAP):
+    """Export the neighbourhood of REF to a file."""
+    if fmt not in exporter.FORMATS:
+        raise typer.BadParameter(f"--format must be one of {', '.join(exporter.FORMATS)}")
+    if output is None:
+        raise typer.BadParameter("-o FILE is required")
+    with open_store(store) as s:
+        sub = s.neighbours(ref, hops=hops, cap=cap)
+    exporter.write(sub, fmt, output)
+    _out({"file": str(output), "format": fmt, "nodes": len(sub.nodes), "edges": len(sub.edges)},
+         as_json, f"wrote {len(sub.nodes)} nodes, {len(sub.edges)} edges to {output}")
+
+
+def _streamlit(store: str | None) -> None:
+    env = dict(os.environ)
+    if store:
+        env["CUSTOMS_GRAPH_STORE"] = store
+    cmd = [sys.executable, "-m", "streamlit", "run", str(APP),
+           "--browser.gatherUsageStats", "false", "--server.headless", "true"]
+    raise SystemExit(subprocess.call(cmd, env=env))
+
+
+@app.command("app")
+def run_app(store: StoreOpt = None):
+    """Open the app on the configured store."""
+    _streamlit(store)
+
+
+@app.command()
+def demo(store: StoreOpt = None,
+         open_app: Annotated[bool, typer.Option("--app/--no-app", help="Open the app after.")] = True,
+         as_json: JsonOpt = False):
+    """Build the sample set into the store, then open the app."""
+    load(SAMPLE_DATA, store=store, as_json=as_json, rejects=None, progress=not as_json)
+    if open_app:
+        _streamlit(store)
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except typer.Exit as e:
+        raise SystemExit(e.exit_code) from None
+    except (typer.BadParameter, SchemaError) as e:
+        typer.echo(f"error: {e}", err=True)
+        raise SystemExit(2) from None
+    except CustomsGraphError as e:
+        typer.echo(f"error: {_one_line(e)}", err=True)
+        raise SystemExit(1) from None
+    except Exception as e:  # click usage errors and the rest
+        import click
+
+        if isinstance(e, click.exceptions.UsageError):
+            e.show()
+            raise SystemExit(2) from None
+        if isinstance(e, click.exceptions.Abort):
+            raise SystemExit(1) from None
+        typer.echo(f"error: {type(e).__name__}: {_one_line(e)}", err=True)
+        raise SystemExit(1) from None
+
+
+def _one_line(e: Exception) -> str:
+    return " ".join(str(e).split())
+
+
+if __name__ == "__main__":
+    main()

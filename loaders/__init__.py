@@ -1,0 +1,1 @@
+"""Loaders for the CSV input contract."""
