@@ -125,7 +125,10 @@ def container_no(v: str) -> str:
 @cache
 def _hs() -> dict[str, tuple[str, str]]:
     with open(_HS_DIR / "harmonized-system.csv", encoding="utf-8-sig", newline="") as f:
-        return {r["hscode"]: (r["description"], r["section"]) for r in csv.DictReader(f)}
+        # Comtrade's "99 Commodities not specified" (section TOTAL) is a statistical
+        # code, not part of the nomenclature: declarations may not use it.
+        return {r["hscode"]: (r["description"], r["section"]) for r in csv.DictReader(f)
+                if r["section"] != "TOTAL"}
 
 
 def hs_code(v: str) -> dict:

@@ -1,0 +1,97 @@
+"""Fixtures shared by the suite. Stores are real: LadybugDB on disk under a
+temporary folder, Neo4j over Bolt at NEO4J_TEST_URL (tools/neo4j-test-server)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from graph.store import open_store
+from loaders.load import load_folder
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_data"
+MINI = Path(__file__).resolve().parent / "data" / "mini"
+NEO4J_HINT = ("no Neo4j: run `tools/neo4j-test-server start` and export "
+              "NEO4J_TEST_URL=<the bolt URL it prints>")
+
+
+def lbug_url(folder: Path) -> str:
+    return f"ladybug://{folder / 'graph.lbug'}"
+
+
+@pytest.fixture
+def empty_lbug(tmp_path):
+    with open_store(lbug_url(tmp_path)) as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def sample_lbug_url(tmp_path_factory):
+    url = lbug_url(tmp_path_factory.mktemp("sample-lbug"))
+    with open_store(url) as s:
+        report = load_folder(s, SAMPLE, rejects_file=Path(url[len("ladybug://"):]).parent
+                             / "rejects.csv", progress=False)
+    assert report.rows > 10000
+    return url
+
+
+@pytest.fixture
+def sample_lbug(sample_lbug_url):
+    with open_store(sample_lbug_url) as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def neo4j_url():
+    url = os.environ.get("NEO4J_TEST_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("NEO4J_TEST_URL is not set in CI: " + NEO4J_HINT)
+        pytest.skip(NEO4J_HINT)
+    return url
+
+
+_NEO4J = {"sample": False}  # whether the server holds exactly the sample set
+
+
+def reset_neo4j(url: str) -> None:
+    """Empty the test server's database (schema objects stay)."""
+    import neo4j
+
+    _NEO4J["sample"] = False
+    with neo4j.GraphDatabase.driver(url, auth=None) as d, d.session() as s:
+        s.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+
+@pytest.fixture
+def empty_neo4j(neo4j_url):
+    reset_neo4j(neo4j_url)
+    with open_store(neo4j_url) as s:
+        yield s
+
+
+@pytest.fixture
+def sample_neo4j_url(neo4j_url, tmp_path):
+    """The sample set in Neo4j, loaded once and again only after a test emptied it."""
+    if not _NEO4J["sample"]:
+        reset_neo4j(neo4j_url)
+        with open_store(neo4j_url) as s:
+            load_folder(s, SAMPLE, rejects_file=tmp_path / "rejects.csv", progress=False)
+        _NEO4J["sample"] = True
+    return neo4j_url
+
+
+@pytest.fixture
+def sample_neo4j(sample_neo4j_url):
+    with open_store(sample_neo4j_url) as s:
+        yield s
+
+
+@pytest.fixture(params=["ladybug", "neo4j"])
+def sample_store(request):
+    """The sample set in each store in turn: the same test proves both."""
+    name = "sample_lbug" if request.param == "ladybug" else "sample_neo4j"
+    return request.getfixturevalue(name)
