@@ -1,10 +1,12 @@
 package customsgraph;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.connectors.BoltConnectorInternalSettings;
 import org.neo4j.configuration.connectors.HttpConnector;
 import org.neo4j.configuration.connectors.HttpsConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
@@ -30,18 +32,15 @@ public final class TestServer {
         Path dataDir = Path.of(args[0]).toAbsolutePath();
         int port = args.length > 1 ? Integer.parseInt(args[1]) : 7687;
 
-        DatabaseManagementService managementService = new DatabaseManagementServiceBuilder(dataDir)
-                .setConfig(BoltConnector.enabled, true)
-                .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
-                .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
-                .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
-                .setConfig(HttpConnector.enabled, false)
-                .setConfig(HttpsConnector.enabled, false)
-                .setConfig(GraphDatabaseSettings.auth_enabled, false)
-                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(256))
-                .setConfig(GraphDatabaseSettings.tx_state_memory_allocation,
-                        GraphDatabaseSettings.TransactionStateMemoryAllocation.ON_HEAP)
-                .build();
+        DatabaseManagementService managementService;
+        try {
+            managementService = start(dataDir, port);
+        } catch (Throwable t) {
+            // Neo4j leaves non-daemon threads behind; exit explicitly so callers see the failure.
+            t.printStackTrace();
+            System.exit(1);
+            return;
+        }
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -67,5 +66,25 @@ public final class TestServer {
         System.out.println("READY bolt://127.0.0.1:" + port);
         System.out.flush();
         stopped.await();
+    }
+
+    private static DatabaseManagementService start(Path dataDir, int port) {
+        return new DatabaseManagementServiceBuilder(dataDir)
+                .setConfig(BoltConnector.enabled, true)
+                .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
+                .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
+                .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
+                .setConfig(HttpConnector.enabled, false)
+                .setConfig(HttpsConnector.enabled, false)
+                .setConfig(GraphDatabaseSettings.auth_enabled, false)
+                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(256))
+                .setConfig(GraphDatabaseSettings.tx_state_memory_allocation,
+                        GraphDatabaseSettings.TransactionStateMemoryAllocation.ON_HEAP)
+                // Throwaway data: keep only the latest transaction log file.
+                .setConfig(GraphDatabaseSettings.keep_logical_logs, "false")
+                // Bolt waits 5 s + 5 s for connections/threads on shutdown by default.
+                .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofSeconds(1))
+                .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofSeconds(1))
+                .build();
     }
 }
