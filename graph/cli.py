@@ -210,7 +210,8 @@ def run_app(store: StoreOpt = None):
 
 @app.command()
 def demo(store: StoreOpt = None,
-         open_app: Annotated[bool, typer.Option("--app/--no-app", help="Open the app after.")] = True,
+         open_app: Annotated[bool, typer.Option("--app/--no-app",
+                                                help="Open the app after.")] = True,
          as_json: JsonOpt = False):
     """Build the sample set into the store, then open the app."""
     load(SAMPLE_DATA, store=store, as_json=as_json, rejects=None, progress=not as_json)

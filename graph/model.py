@@ -80,7 +80,8 @@ class Path:
         return len(self.edges)
 
     def to_json(self) -> dict:
-        return {"nodes": [n.to_json() for n in self.nodes], "edges": [e.to_json() for e in self.edges]}
+        return {"nodes": [n.to_json() for n in self.nodes],
+                "edges": [e.to_json() for e in self.edges]}
 
 
 @dataclass

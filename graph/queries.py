@@ -174,12 +174,13 @@ def parse(text: str, path: str = "<text>") -> SavedQuery:
     used = set(re.findall(r"\$([A-Za-z_]\w*)", _strip_strings(" ".join(out.values()))))
     declared = {p.name for p in params}
     if used - declared:
-        raise QueryError(f"{path}: uses undeclared parameter(s) {', '.join(sorted(used - declared))}",
-                         name=path)
+        raise QueryError(f"{path}: uses undeclared parameter(s) "
+                         f"{', '.join(sorted(used - declared))}", name=path)
     if declared - used:
-        raise QueryError(f"{path}: declares unused parameter(s) {', '.join(sorted(declared - used))}",
-                         name=path)
-    return SavedQuery(name=name, title=head.get("title", name), description=head.get("description", ""),
+        raise QueryError(f"{path}: declares unused parameter(s) "
+                         f"{', '.join(sorted(declared - used))}", name=path)
+    return SavedQuery(name=name, title=head.get("title", name),
+                      description=head.get("description", ""),
                       params=tuple(params), bodies=out, view=view,
                       alert=head.get("alert", "false").lower() == "true",
                       tags=tuple(t.strip() for t in head.get("tags", "").split(",") if t.strip()),

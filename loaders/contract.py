@@ -77,8 +77,9 @@ def persons(r: Row) -> RowGraph:
     g = RowGraph()
     pid = r.get("person_id")
     nat = r.opt("nationality", F.country)
-    g.node("Person", pid, full_name=r.get("full_name"), date_of_birth=r.opt("date_of_birth", F.iso_date),
-           nationality=nat, passport_no=r.opt("passport_no"))
+    g.node("Person", pid, full_name=r.get("full_name"),
+           date_of_birth=r.opt("date_of_birth", F.iso_date), nationality=nat,
+           passport_no=r.opt("passport_no"))
     me = ("Person", pid)
     if c := _country(g, nat):
         g.rel("CITIZEN_OF", me, c)

@@ -158,7 +158,7 @@ def test_bad_folder_and_missing_columns(empty_lbug, tmp_path):
 
 
 def test_rows_that_are_not_utf8_are_rejected_and_the_rest_kept(empty_lbug, tmp_path):
-    good = "WHSU5018375,45G1,Wan Hai Lines\n".encode()
+    good = b"WHSU5018375,45G1,Wan Hai Lines\n"
     bad = "MSCU1234566,22G1,Hàng tàu\n".encode("cp1258")
     (tmp_path / "containers.csv").write_bytes(
         b"\xef\xbb\xbfcontainer_no,size_type,operator\n" + good + bad)

@@ -71,7 +71,8 @@ def test_parse_ref_refuses_bad_refs(bad):
 
 def test_ddl_is_derived_from_the_schema():
     ddl = node_table_ddl(schema.label("Container"))
-    assert ddl.startswith("CREATE NODE TABLE IF NOT EXISTS Container(container_no STRING PRIMARY KEY")
+    assert ddl.startswith(
+        "CREATE NODE TABLE IF NOT EXISTS Container(container_no STRING PRIMARY KEY")
     assert "source STRING" in ddl and "search_text STRING" in ddl
     rel = rel_table_ddl(schema.rel_type("HAS_PHONE"))
     assert "FROM Person TO Phone" in rel and "FROM Company TO Phone" in rel
