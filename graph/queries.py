@@ -108,11 +108,15 @@ class SavedQuery:
 
 
 def _default(text: str | None, type_: str):
-    if text is None or text == "":
+    """None when no default is given (the parameter is required); `""` is an
+    explicit empty default, which queries read as "any"."""
+    if text is None or not text.strip():
         return None
     text = text.strip()
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
         text = text[1:-1]
+        if text == "":
+            return ""
     return Param("default", type_).coerce(text)
 
 

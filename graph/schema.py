@@ -63,7 +63,9 @@ LABELS: tuple[Label, ...] = (
         "Flight", "flight_key",
         {"flight_no": STR, "carrier": STR, "departure_date": STR, "origin": STR,
          "destination": STR, "departure_time": STR, "arrival_time": STR,
-         "departure_utc": STR, "arrival_utc": STR},
+         "departure_utc": STR, "arrival_utc": STR,
+         # seconds since 1970: connection windows are plain subtraction in both dialects
+         "departure_epoch": INT, "arrival_epoch": INT},
         "flight_key", search=("flight_key",), color="#f28e2b", shape="triangle",
         dated="departure_date",
     ),

@@ -114,7 +114,8 @@ def flights(r: Row) -> RowGraph:
     g.node("Flight", key, flight_no=fno, carrier=carrier, departure_date=dep.date().isoformat(),
            origin=dep_ap["iata"], destination=arr_ap["iata"],
            departure_time=dep.isoformat(), arrival_time=arr.isoformat(),
-           departure_utc=F.utc(dep), arrival_utc=F.utc(arr))
+           departure_utc=F.utc(dep), arrival_utc=F.utc(arr),
+           departure_epoch=int(dep.timestamp()), arrival_epoch=int(arr.timestamp()))
     g.rel("DEPARTS_FROM", ("Flight", key), _airport(g, dep_ap))
     g.rel("ARRIVES_AT", ("Flight", key), _airport(g, arr_ap))
     return g
