@@ -230,14 +230,13 @@ def main() -> None:
     except CustomsGraphError as e:
         typer.echo(f"error: {_one_line(e)}", err=True)
         raise SystemExit(1) from None
-    except Exception as e:  # click usage errors and the rest
-        import click
-
-        if isinstance(e, click.exceptions.UsageError):
-            e.show()
-            raise SystemExit(2) from None
-        if isinstance(e, click.exceptions.Abort):
-            raise SystemExit(1) from None
+    except typer.Abort:
+        raise SystemExit(1) from None
+    except Exception as e:
+        # The parser's own errors carry their exit code (2 for usage errors).
+        if hasattr(e, "format_message") and isinstance(getattr(e, "exit_code", None), int):
+            typer.echo(f"error: {_one_line(e.format_message())}", err=True)
+            raise SystemExit(e.exit_code) from None
         typer.echo(f"error: {type(e).__name__}: {_one_line(e)}", err=True)
         raise SystemExit(1) from None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -16,7 +17,14 @@ def fold(text) -> str:
     """
     if text is None:
         return ""
-    s = str(text).replace("đ", "d").replace("Đ", "D")
+    return _fold(str(text))
+
+
+@lru_cache(maxsize=1 << 16)  # loads repeat the same names, places and codes
+def _fold(s: str) -> str:
+    if s.isascii():
+        return _SPACES.sub(" ", s.lower()).strip()
+    s = s.replace("đ", "d").replace("Đ", "D")
     s = unicodedata.normalize("NFKD", s)
     s = "".join(ch for ch in s if not unicodedata.combining(ch))
     return _SPACES.sub(" ", s.casefold()).strip()
