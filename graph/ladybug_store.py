@@ -17,6 +17,7 @@ import os
 import threading
 import time
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path as FsPath
 
 import ladybug
@@ -25,8 +26,15 @@ import pyarrow as pa
 from graph import schema
 from graph.errors import QueryError, ReadOnlyError, StoreUnavailable
 from graph.model import Edge, Node, Path, QueryResult
-from graph.schema import FLOAT, INT, REF, SEARCH, SOURCE, STR
-from graph.store import Store, WriteCounts, search_text_for
+from graph.schema import FLOAT, INT, REF, SEARCH, STR
+from graph.store import (
+    Store,
+    WriteCounts,
+    dedupe_rows,
+    merge_props,
+    rel_identity,
+    search_text_for,
+)
 
 _DDL_TYPES = {STR: "STRING", INT: "INT64", FLOAT: "DOUBLE"}
 _ARROW_TYPES = {STR: pa.string(), INT: pa.int64(), FLOAT: pa.float64()}
@@ -88,18 +96,28 @@ class LadybugStore(Store):
                 raise StoreUnavailable(f"cannot open {self.path}: {e}") from e
 
     def _ensure_schema(self) -> None:
+        """Create missing tables, and add properties the schema gained since the
+        store was made (the contract is extended, never broken)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        if self.path.exists():
-            _, conn = self._reader()
-            have = {r[1] for r in _all(conn.execute("CALL show_tables() RETURN *"))}
-            if all(lb.name in have for lb in schema.LABELS) and all(
-                    rt.name in have for rt in schema.REL_TYPES):
-                return
+        if self.path.exists() and not self._schema_changes(self._reader()[1]):
+            return
         with self.writing() as conn:
-            for lb in schema.LABELS:
-                conn.execute(node_table_ddl(lb))
-            for rt in schema.REL_TYPES:
-                conn.execute(rel_table_ddl(rt))
+            for stmt in self._schema_changes(conn):
+                conn.execute(stmt)
+
+    @staticmethod
+    def _schema_changes(conn) -> list[str]:
+        have = {r[1] for r in _all(conn.execute("CALL show_tables() RETURN *"))}
+        out = []
+        for thing, ddl in [(lb, node_table_ddl) for lb in schema.LABELS] + [
+                (rt, rel_table_ddl) for rt in schema.REL_TYPES]:
+            if thing.name not in have:
+                out.append(ddl(thing))
+                continue
+            cols = {r[1] for r in _all(conn.execute(f"CALL table_info('{thing.name}') RETURN *"))}
+            out += [f"ALTER TABLE {thing.name} ADD {p} {_DDL_TYPES[k]}"
+                    for p, k in thing.all_props().items() if p not in cols]
+        return out
 
     def _reader(self):
         with self._lock:
@@ -187,7 +205,7 @@ class LadybugStore(Store):
     # --- writes -------------------------------------------------------------
     def upsert_nodes(self, label, rows):
         lb = schema.label(label)
-        rows = _dedupe(rows, lambda r: r[lb.key])
+        rows = dedupe_rows(rows, lambda r: r[lb.key])
         counts = WriteCounts()
         if not rows:
             return counts
@@ -208,7 +226,7 @@ class LadybugStore(Store):
                 old = existing.get(r[lb.key])
                 if old is None:
                     continue
-                merged = _merge_props(old, r, lb.all_props())
+                merged = merge_props(old, r, lb.all_props())
                 if merged is None:
                     counts.unchanged += 1
                 else:
@@ -233,8 +251,8 @@ class LadybugStore(Store):
         if (from_label, to_label) not in rt.ends:
             raise schema.SchemaError(f"{rel} does not join {from_label} to {to_label}")
         fa, fb = schema.label(from_label), schema.label(to_label)
-        ident = _rel_identity(rt)
-        rows = _dedupe(rows, ident)
+        ident = rel_identity(rt)
+        rows = dedupe_rows(rows, ident)
         counts = WriteCounts()
         if not rows:
             return counts
@@ -272,7 +290,7 @@ class LadybugStore(Store):
                 old = existing.get(ident(r))
                 if old is None:
                     continue
-                merged = _merge_props(old, r, rt.all_props())
+                merged = merge_props(old, r, rt.all_props())
                 if merged is None:
                     counts.unchanged += 1
                 else:
@@ -311,39 +329,6 @@ def _verify(added: int, expected: int, what: str) -> None:
 def _arrow(rows, cols: dict[str, str]) -> pa.Table:
     return pa.table({c: pa.array([r.get(c) for r in rows], type=_ARROW_TYPES[k])
                      for c, k in cols.items()})
-
-
-def _dedupe(rows, ident):
-    """One row per identity: later non-empty values win, the first source stays."""
-    out: dict = {}
-    for r in rows:
-        k = ident(r)
-        if k in out:
-            merged = out[k]
-            for p, v in r.items():
-                if v is not None and p != SOURCE:
-                    merged[p] = v
-        else:
-            out[k] = dict(r)
-    return list(out.values())
-
-
-def _rel_identity(rt):
-    return lambda r: (r["from"], r["to"], *(r.get(k) for k in rt.key))
-
-
-def _merge_props(old: dict, new: dict, cols: dict) -> dict | None:
-    """The row to write for an existing entity, or None when nothing changes.
-    Empty new values never erase what is stored; `source` stays as created."""
-    merged, changed = {}, False
-    for p in cols:
-        v = new.get(p)
-        if p == SOURCE or v is None:
-            merged[p] = old.get(p)
-        else:
-            merged[p] = v
-            changed |= v != old.get(p)
-    return merged if changed else None
 
 
 def _set_clause(var: str, rows: list[dict], cols, skip=()) -> str:
@@ -400,6 +385,10 @@ def _convert(v, ids):
         return {k: _convert(x, ids) for k, x in v.items()}
     if isinstance(v, list):
         return [_convert(x, ids) for x in v]
+    if isinstance(v, Decimal):
+        # sum() over INT64 is INT128 here, which arrives as a Decimal; Neo4j
+        # and JSON want a plain number.
+        return int(v) if v == v.to_integral_value() else float(v)
     return v
 
 

@@ -3,7 +3,7 @@
 A store implements a handful of primitives (read, upsert, paths); search,
 neighbours, get and counts are written here once in the Cypher both engines
 share, with the few dialect differences passed in by the store
-(`label_fn`, `type_fn`). Labels, relationship types and property names come
+(`label_expr`, `type_expr`). Labels, relationship types and property names come
 only from the schema; values travel only as parameters.
 """
 
@@ -39,8 +39,15 @@ class Store(ABC):
     """What every store offers. Subclasses implement the abstract primitives."""
 
     kind = "abstract"
-    label_fn = "label"  # Cypher function giving a node's label
-    type_fn = "label"  # ... and a relationship's type
+
+    # --- dialect hooks (defaults: the embedded store's Cypher) --------------
+    def label_expr(self, var: str) -> str:
+        """Cypher giving the (single) label of node variable `var`."""
+        return f"label({var})"
+
+    def type_expr(self, var: str) -> str:
+        """Cypher giving the type of relationship variable `var`."""
+        return f"label({var})"
 
     def __init__(self, url: str):
         self.url = url
@@ -69,7 +76,7 @@ class Store(ABC):
                        rel_types: list[str], limit: int) -> list[Path]:
         """All shortest paths; intermediates restricted to `labels`."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional: stores that hold resources override it
         pass
 
     def __enter__(self):
@@ -216,7 +223,7 @@ class Store(ABC):
         types = ":" + "|".join(rel_types) if rel_types else ""
         where, params = "", {}
         if labels:
-            where = f" WHERE {self.label_fn}(b) IN $labels"
+            where = f" WHERE {self.label_expr('b')} IN $labels"
             params["labels"] = list(labels)
         return f"-[r{types}]-", where, params
 
@@ -267,7 +274,9 @@ def _rank(node: Node, q_fold: str, q_compact: str) -> int:
         return 1
     if caption.startswith(q_fold):
         return 2
-    return 3
+    if q_fold in caption:  # the words together, in order: "viet tran" in a company name
+        return 3
+    return 4
 
 
 def node_row(label_name: str, key: str, props: dict, source: str) -> dict:
@@ -290,6 +299,41 @@ def node_row(label_name: str, key: str, props: dict, source: str) -> dict:
 def search_text_for(label_name: str, row: dict) -> str:
     lb = schema.label(label_name)
     return search_text([row[lb.key]] + [row.get(p) for p in lb.search if p != lb.key])
+
+
+# --- write helpers both stores share ---------------------------------------------
+def dedupe_rows(rows, ident):
+    """One row per identity: later non-empty values win, the first source stays."""
+    out: dict = {}
+    for r in rows:
+        k = ident(r)
+        if k in out:
+            merged = out[k]
+            for p, v in r.items():
+                if v is not None and p != SOURCE:
+                    merged[p] = v
+        else:
+            out[k] = dict(r)
+    return list(out.values())
+
+
+def rel_identity(rt):
+    """A relationship row's identity: its ends and the type's key properties."""
+    return lambda r: (r["from"], r["to"], *(r.get(k) for k in rt.key))
+
+
+def merge_props(old: dict, new: dict, cols: dict) -> dict | None:
+    """The row to write for an existing entity, or None when nothing changes.
+    Empty new values never erase what is stored; `source` stays as created."""
+    merged, changed = {}, False
+    for p in cols:
+        v = new.get(p)
+        if p == SOURCE or v is None:
+            merged[p] = old.get(p)
+        else:
+            merged[p] = v
+            changed |= v != old.get(p)
+    return merged if changed else None
 
 
 def default_store_url() -> str:

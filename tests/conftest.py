@@ -34,6 +34,7 @@ def sample_lbug_url(tmp_path_factory):
     with open_store(url) as s:
         report = load_folder(s, SAMPLE, rejects_file=Path(url[len("ladybug://"):]).parent
                              / "rejects.csv", progress=False)
+    LOAD_SECONDS[("ladybug", SAMPLE.name)] = report.seconds
     assert report.rows > 10000
     return url
 
@@ -54,16 +55,42 @@ def neo4j_url():
     return url
 
 
-_NEO4J = {"sample": False}  # whether the server holds exactly the sample set
+_NEO4J: dict = {"holds": None}  # the folder the server holds exactly, if any
+LOAD_SECONDS: dict[tuple[str, str], float] = {}  # (store kind, data set) -> seconds, this run
 
 
 def reset_neo4j(url: str) -> None:
     """Empty the test server's database (schema objects stay)."""
     import neo4j
 
-    _NEO4J["sample"] = False
+    _NEO4J["holds"] = None
     with neo4j.GraphDatabase.driver(url, auth=None) as d, d.session() as s:
+        # CALL … IN TRANSACTIONS needs an auto-commit transaction: session.run is one.
         s.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+
+def neo4j_holding(url: str, folder: Path, rejects: Path) -> str:
+    """The server holding exactly `folder`, loaded again only after a test changed it."""
+    if _NEO4J["holds"] != folder:
+        reset_neo4j(url)
+        with open_store(url) as s:
+            report = load_folder(s, folder, rejects_file=rejects, progress=False)
+        LOAD_SECONDS[("neo4j", folder.name)] = report.seconds
+        _NEO4J["holds"] = folder
+    return url
+
+
+@pytest.fixture(scope="session")
+def load_into_neo4j():
+    """neo4j_holding, for test modules (importing conftest would give them another copy
+    of its state)."""
+    return neo4j_holding
+
+
+@pytest.fixture(scope="session")
+def load_seconds() -> dict:
+    """Load times measured in this run, to print: (store kind, data set) -> seconds."""
+    return LOAD_SECONDS
 
 
 @pytest.fixture
@@ -76,12 +103,7 @@ def empty_neo4j(neo4j_url):
 @pytest.fixture
 def sample_neo4j_url(neo4j_url, tmp_path):
     """The sample set in Neo4j, loaded once and again only after a test emptied it."""
-    if not _NEO4J["sample"]:
-        reset_neo4j(neo4j_url)
-        with open_store(neo4j_url) as s:
-            load_folder(s, SAMPLE, rejects_file=tmp_path / "rejects.csv", progress=False)
-        _NEO4J["sample"] = True
-    return neo4j_url
+    return neo4j_holding(neo4j_url, SAMPLE, tmp_path / "rejects.csv")
 
 
 @pytest.fixture
