@@ -17,6 +17,7 @@ import typer
 
 from graph import export as exporter
 from graph import queries as saved
+from graph.cli_log import log_app, users_app
 from graph.errors import CustomsGraphError, SchemaError
 from graph.model import Subgraph
 from graph.store import DEFAULT_CAP, open_store
@@ -29,6 +30,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Link-analysis workbench for customs intelligence analysts.")
 queries_app = typer.Typer(no_args_is_help=True, help="Saved queries in queries/.")
 app.add_typer(queries_app, name="queries")
+app.add_typer(log_app, name="log")
+app.add_typer(users_app, name="users")
 
 StoreOpt = Annotated[str | None, typer.Option(
     "--store", help="Store URL: ladybug:///path or bolt://host:7687 "
@@ -58,6 +61,20 @@ def _params(items: list[str] | None) -> dict:
     return out
 
 
+def _audit(action: str, **details) -> None:
+    """Every search, query, export and load goes into the audit trail."""
+    from graph import audit
+    from graph.users import cli_user
+
+    audit.record(action, cli_user().name, details)
+
+
+def _allowed(action: str) -> None:
+    from graph.users import cli_user, require
+
+    require(cli_user(), action)
+
+
 def _node_line(n) -> str:
     from graph import schema
 
@@ -82,8 +99,11 @@ def load(folder: Annotated[Path, typer.Argument(help="Folder of contract CSV fil
     """Load a folder of contract CSVs; prints counts and rejects."""
     from loaders.load import load_folder
 
+    _allowed("load")
     with open_store(store) as s:
         report = load_folder(s, folder, rejects_file=rejects, progress=progress and not as_json)
+    _audit("load", folder=str(folder), rows=report.rows, rejected=len(report.rejects),
+           store=s.url)
     data = report.to_json()
     lines = [f"loaded {report.rows} rows from {len(report.files)} files in {report.seconds:.1f} s "
              f"({report.rows / max(report.seconds, 1e-9):,.0f} rows/s)"]
@@ -101,6 +121,7 @@ def search(text: str, store: StoreOpt = None, as_json: JsonOpt = False,
     """Entities by name or key, diacritics-blind."""
     with open_store(store) as s:
         found = s.search(text, labels=label, limit=limit)
+    _audit("search", text=text, labels=label or [], results=len(found))
     _out({"results": [n.to_json() for n in found]}, as_json,
          "\n".join(_node_line(n) for n in found) or "no match")
 
@@ -164,6 +185,7 @@ def queries_run(name: str, param: ParamOpt = None, store: StoreOpt = None,
     q = saved.get(name)
     with open_store(store) as s:
         result = saved.run(s, q, _params(param), limit=limit)
+    _audit("query", name=name, params=_params(param), rows=len(result.rows))
     _print_result(result, as_json)
 
 
@@ -173,6 +195,7 @@ def cypher(query: str, param: ParamOpt = None, store: StoreOpt = None, as_json: 
     """Ad-hoc read-only Cypher; the database refuses writes."""
     with open_store(store) as s:
         result = s.query(query, _params(param), limit=limit)
+    _audit("query", cypher=query, params=_params(param), rows=len(result.rows))
     _print_result(result, as_json)
 
 
@@ -186,9 +209,14 @@ def export(ref: str, hops: Annotated[int, typer.Option(min=1, max=6)] = 1,
         raise typer.BadParameter(f"--format must be one of {', '.join(exporter.FORMATS)}")
     if output is None:
         raise typer.BadParameter("-o FILE is required")
+    _allowed("export")
     with open_store(store) as s:
         sub = s.neighbours(ref, hops=hops, cap=cap)
     exporter.write(sub, fmt, output)
+    from graph.dutylog import file_digest
+
+    _audit("export", format=fmt, ref=ref, hops=hops, nodes=len(sub.nodes),
+           edges=len(sub.edges), **file_digest(output))
     _out({"file": str(output), "format": fmt, "nodes": len(sub.nodes), "edges": len(sub.edges)},
          as_json, f"wrote {len(sub.nodes)} nodes, {len(sub.edges)} edges to {output}")
 
@@ -221,7 +249,9 @@ def demo(store: StoreOpt = None,
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        # Without standalone mode the parser returns typer.Exit's code instead of raising.
+        rc = app(standalone_mode=False)
+        raise SystemExit(rc if isinstance(rc, int) else 0)
     except typer.Exit as e:
         raise SystemExit(e.exit_code) from None
     except (typer.BadParameter, SchemaError) as e:

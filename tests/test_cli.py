@@ -115,3 +115,12 @@ def test_sample_rejects_are_the_planted_bad_rows(sample_lbug_url):
 def test_queries_list(args):
     data = as_json(*args)
     assert "queries" in data
+
+
+def test_commands_leave_an_audit_trail(sample_lbug_url):
+    cli("search", "WHSU5018375", store=sample_lbug_url)
+    cli("cypher", "MATCH (c:Container) RETURN count(c)", store=sample_lbug_url)
+    records = as_json("log", "audit")["records"]
+    searches = [r for r in records if r["action"] == "search"]
+    assert any(r["details"]["text"] == "WHSU5018375" for r in searches)
+    assert any(r["action"] == "query" and r["details"]["rows"] == 1 for r in records)

@@ -1,0 +1,356 @@
+"""Command line of the duty log, the audit trail and the users: two typer apps
+that graph/cli.py mounts as `log` and `users`. Runs on its own too:
+
+    python -m graph.cli_log log add --kind finding --text "..." --ref Container:WHSU5018375
+    python -m graph.cli_log users add alice --role admin
+
+Same conventions as graph/cli.py: `--json` prints JSON on stdout; exit 0 on
+success, 1 when the command ran but failed (a tampered log, a refused role),
+2 for bad usage; errors go to stderr in one line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from graph import audit, dutylog, users
+from graph.dutylog import KINDS, DutyLog, LogError
+from graph.errors import CustomsGraphError, SchemaError
+
+log_app = typer.Typer(no_args_is_help=True, help="The duty log: findings, instructions and "
+                      "results, verified and handed over between shifts.")
+users_app = typer.Typer(no_args_is_help=True, help="Users and roles (viewer, analyst, admin).")
+
+LogOpt = Annotated[Path | None, typer.Option(
+    "--log", help="Duty log file (default: $CUSTOMS_GRAPH_LOG, else dutylog.sqlite3 in your "
+    "data folder, beside the embedded store).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+ShiftOpt = Annotated[str | None, typer.Option(
+    "--shift", "-s", help='Shift name, e.g. "2017-06-21 day" (default: the current one).')]
+
+
+def _out(data, as_json: bool, text: str) -> None:
+    if as_json:
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        typer.echo(text)
+
+
+def _user(action: str) -> users.User:
+    """The signed-in (or, in single-user mode, local) user, if allowed `action`."""
+    return users.require(users.cli_user(), action)
+
+
+def _one_line(text) -> str:
+    return " ".join(str(text).split())
+
+
+# --- log ------------------------------------------------------------------------------
+def _parse_query(text: str) -> dict:
+    try:
+        parts = shlex.split(text)
+    except ValueError as e:
+        raise typer.BadParameter(f"--query {text!r}: {e}") from None
+    if not parts or "=" in parts[0]:
+        raise typer.BadParameter(f"--query {text!r}: expected 'NAME k=v ...'")
+    params = {}
+    for p in parts[1:]:
+        if "=" not in p:
+            raise typer.BadParameter(f"--query {text!r}: {p!r} is not k=v")
+        k, v = p.split("=", 1)
+        params[k.strip()] = v
+    return {"name": parts[0], "params": params}
+
+
+def _entry_text(e: dutylog.Entry, fixes: dict[int, list[int]]) -> str:
+    head = f"#{e.id}  {e.time}  {e.kind}  {e.analyst}  [{e.shift}]"
+    if e.corrects is not None:
+        head += f"  corrects #{e.corrects}"
+    if fixes.get(e.id):
+        head += "  corrected by " + ", ".join(f"#{i}" for i in fixes[e.id])
+    lines = [head] + [f"    {line}" for line in e.text.split("\n")]
+    if e.refs:
+        lines.append("    refs: " + ", ".join(e.refs))
+    for q in e.queries:
+        lines.append(f"    query: {dutylog._query_text(q)}")
+    for x in e.exports:
+        lines.append(f"    export: {x.get('file')}  sha256 {x.get('sha256')}")
+    return "\n".join(lines)
+
+
+@log_app.command("add")
+def log_add(
+        text: Annotated[str, typer.Option("--text", "-t", help="What happened; '-' reads "
+                                          "standard input.")],
+        kind: Annotated[str, typer.Option("--kind", "-k",
+                                          help=f"One of {', '.join(KINDS)}.")] = "finding",
+        ref: Annotated[list[str] | None, typer.Option(
+            "--ref", "-r", help="Label:key of an entity concerned; repeatable.")] = None,
+        shift: ShiftOpt = None,
+        analyst: Annotated[str | None, typer.Option(
+            help="Who writes (default: the signed-in user, $CUSTOMS_GRAPH_USER or the OS "
+            "user).")] = None,
+        corrects: Annotated[int | None, typer.Option(
+            help="The entry this one corrects (kind becomes correction).")] = None,
+        query: Annotated[list[str] | None, typer.Option(
+            "--query", "-q", help="A query run: 'NAME k=v ...'; repeatable.")] = None,
+        export: Annotated[list[Path] | None, typer.Option(
+            "--export", "-e", help="A file exported (its sha256 is recorded); repeatable.")
+        ] = None,
+        log: LogOpt = None, as_json: JsonOpt = False):
+    """Append an entry to the duty log (analyst or admin)."""
+    user = _user("log_write")
+    if analyst and not user.local and analyst.strip() != user.name:
+        raise users.AuthError(f"signed in as {user.name}: entries cannot be written in "
+                              f"another analyst's name ({analyst.strip()})")
+    kind = kind.strip().lower()
+    if kind not in KINDS:
+        raise typer.BadParameter(f"--kind must be one of {', '.join(KINDS)}")
+    if kind == "correction" and corrects is None:
+        raise typer.BadParameter("--kind correction needs --corrects ID")
+    if text == "-":
+        text = sys.stdin.read()
+    queries = [_parse_query(q) for q in query or ()]
+    for p in export or ():
+        if not p.is_file():
+            raise typer.BadParameter(f"--export {p}: no such file")
+    with DutyLog(log) as dl:
+        e = dl.add(kind if corrects is None else "correction", text,
+                   analyst=(analyst or "").strip() or user.name, shift=shift, refs=ref,
+                   queries=queries, exports=[dutylog.file_digest(p) for p in export or ()],
+                   corrects=corrects)
+    _out(e.to_json(), as_json, f"added entry #{e.id} ({e.kind}, shift {e.shift}, "
+                               f"by {e.analyst})")
+
+
+@log_app.command("show")
+def log_show(shift: Annotated[str | None, typer.Option(
+                 "--shift", "-s", help="Only this shift (default: every shift).")] = None,
+             kind: Annotated[str | None, typer.Option("--kind", "-k")] = None,
+             analyst: Annotated[str | None, typer.Option()] = None,
+             log: LogOpt = None, as_json: JsonOpt = False):
+    """The entries, oldest first."""
+    _user("log_read")
+    if kind and kind not in KINDS:
+        raise typer.BadParameter(f"--kind must be one of {', '.join(KINDS)}")
+    with DutyLog(log) as dl:
+        found = dl.entries(shift=shift, kind=kind, analyst=analyst)
+        fixes = dl.corrections()
+    _out({"entries": [e.to_json() for e in found]}, as_json,
+         "\n".join(_entry_text(e, fixes) for e in found) or "no entries")
+
+
+@log_app.command("shifts")
+def log_shifts(log: LogOpt = None, as_json: JsonOpt = False):
+    """The shifts in the log, most recent first, with their number of entries."""
+    _user("log_read")
+    with DutyLog(log) as dl:
+        found = dl.shifts()
+    _out({"shifts": [{"shift": s, "entries": n} for s, n in found]}, as_json,
+         "\n".join(f"{n:>6}  {s}" for s, n in found) or "no entries")
+
+
+@log_app.command("verify")
+def log_verify(anchor: Annotated[str | None, typer.Option(
+                   help="ID:HASH of a chain head kept elsewhere (printed on every handover "
+                   "report): checks the log still holds it.")] = None,
+               log: LogOpt = None, as_json: JsonOpt = False):
+    """Check the chain: exit 1 and one line per edited, removed or moved entry."""
+    user = _user("log_read")
+    mark = dutylog.parse_anchor(anchor) if anchor else None
+    with DutyLog(log) as dl:
+        res = dutylog.check(dl, anchor=mark)
+        audit.record("verify", user.name, {"ok": res.ok, "entries": res.entries,
+                                           "problems": [p.message for p in res.problems]},
+                     log=dl)
+    data = {"ok": res.ok, "entries": res.entries, "head": {"id": res.head_id,
+                                                           "hash": res.head_hash},
+            "problems": [p.to_json() for p in res.problems]}
+    if res.ok:
+        _out(data, as_json, f"ok: {res.entries} entries, chain head #{res.head_id or 0} "
+                            f"{res.head_hash}")
+        return
+    _out(data, as_json, "\n".join(_one_line(p.message) for p in res.problems))
+    # An exception, not typer.Exit: under standalone_mode=False click returns an
+    # Exit's code instead of raising it, and the caller's main() may drop it.
+    raise LogError(f"the duty log failed verification: {len(res.problems)} problem(s)")
+
+
+@log_app.command("handover")
+def log_handover(output: Annotated[Path, typer.Option(
+                     "-o", "--output", help="Report file: .md for Markdown, .html for HTML.")],
+                 shift: ShiftOpt = None, log: LogOpt = None, as_json: JsonOpt = False):
+    """Write the handover report of a shift, with the chain's verification."""
+    user = _user("log_read")
+    fmt = dutylog.HANDOVER_FORMATS.get(output.suffix.lower())
+    if fmt is None:
+        raise typer.BadParameter("-o FILE must end in .md or .html")
+    shift = shift or dutylog.current_shift()
+    with DutyLog(log) as dl:
+        n = len(dl.entries(shift=shift))
+        res = dutylog.check(dl)
+        dutylog.write_handover(dl, shift, output, by=user.name)
+        digest = dutylog.file_digest(output)
+        audit.record("export", user.name, {"what": "handover", "shift": shift, "format": fmt,
+                                           "entries": n, **digest}, log=dl)
+    if not res.ok:
+        typer.echo(f"warning: the duty log failed verification ({len(res.problems)} "
+                   "problem(s)); the report lists them", err=True)
+    _out({"file": str(output), "format": fmt, "shift": shift, "entries": n, "chain_ok": res.ok,
+          "sha256": digest["sha256"]}, as_json,
+         f"wrote the handover of shift {shift} ({n} entries) to {output}")
+
+
+@log_app.command("audit")
+def log_audit(action: Annotated[str | None, typer.Option(
+                  "--action", "-a", help=f"One of {', '.join(audit.ACTIONS)}.")] = None,
+              who: Annotated[str | None, typer.Option()] = None,
+              since: Annotated[str | None, typer.Option(help="From this UTC date/time.")] = None,
+              until: Annotated[str | None, typer.Option(help="To this UTC date/time.")] = None,
+              limit: Annotated[int | None, typer.Option(help="Only the newest N.")] = None,
+              csv_file: Annotated[Path | None, typer.Option(
+                  "--csv", help="Write the records to this CSV file.")] = None,
+              log: LogOpt = None, as_json: JsonOpt = False):
+    """The audit trail: searches, queries, exports, merges, loads (admin)."""
+    _user("audit_read")
+    if action and action not in audit.ACTIONS:
+        raise typer.BadParameter(f"--action must be one of {', '.join(audit.ACTIONS)}")
+    with DutyLog(log) as dl:
+        found = audit.list(action=action, who=who, since=since, until=until, limit=limit,
+                           log=dl)
+    if csv_file is not None:
+        audit.write_csv(found, csv_file)
+    text = "\n".join(f"{r.id:>6}  {r.time}  {r.who:<12} {r.action:<8} "
+                     f"{json.dumps(r.details, ensure_ascii=False, sort_keys=True)}"
+                     for r in found) or "no audit records"
+    if csv_file is not None:
+        text = f"wrote {len(found)} records to {csv_file}"
+    _out({"records": [r.to_json() for r in found],
+          **({"csv": str(csv_file)} if csv_file else {})}, as_json, text)
+
+
+# --- users ----------------------------------------------------------------------------
+def _new_password(given: str | None) -> str:
+    if given:
+        return given
+    env = os.environ.get(users.ENV_NEW_PASSWORD)
+    if env:
+        return env
+    if not sys.stdin.isatty():  # a script: never hang on a prompt
+        raise users.AuthError(f"no password: give --password or set {users.ENV_NEW_PASSWORD}")
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _audit_user(who: users.User, details: dict) -> None:
+    audit.record("user", who.name, details)
+
+
+PasswordOpt = Annotated[str | None, typer.Option(
+    help=f"The password (else ${users.ENV_NEW_PASSWORD}, else asked; a password on the "
+    "command line may stay in the shell history).")]
+
+
+@users_app.command("add")
+def users_add(name: str,
+              role: Annotated[str, typer.Option(help=f"One of {', '.join(users.ROLES)}.")],
+              password: PasswordOpt = None, as_json: JsonOpt = False):
+    """Add a user (admin; while there is none, the local user is admin)."""
+    me = _user("manage_users")
+    if role.strip().lower() not in users.ROLES:
+        raise typer.BadParameter(f"--role must be one of {', '.join(users.ROLES)}")
+    u = users.UserStore().add(name, role, _new_password(password))
+    _audit_user(me, {"change": "add", "name": u.name, "role": u.role})
+    _out(u.to_json(), as_json, f"added {u.name} ({u.role})")
+
+
+@users_app.command("remove")
+def users_remove(name: str, as_json: JsonOpt = False):
+    """Remove a user (admin)."""
+    me = _user("manage_users")
+    users.UserStore().remove(name)
+    _audit_user(me, {"change": "remove", "name": name})
+    _out({"removed": name}, as_json, f"removed {name}")
+
+
+@users_app.command("role")
+def users_role(name: str, role: str, as_json: JsonOpt = False):
+    """Change a user's role (admin)."""
+    me = _user("manage_users")
+    if role.strip().lower() not in users.ROLES:
+        raise typer.BadParameter(f"ROLE must be one of {', '.join(users.ROLES)}")
+    u = users.UserStore().set_role(name, role)
+    _audit_user(me, {"change": "role", "name": u.name, "role": u.role})
+    _out(u.to_json(), as_json, f"{u.name} is now {u.role}")
+
+
+@users_app.command("password")
+def users_password(name: str, password: PasswordOpt = None, as_json: JsonOpt = False):
+    """Set a user's password (admin)."""
+    me = _user("manage_users")
+    users.UserStore().set_password(name, _new_password(password))
+    _audit_user(me, {"change": "password", "name": name})
+    _out({"name": name, "password": "changed"}, as_json, f"changed the password of {name}")
+
+
+@users_app.command("list")
+def users_list(as_json: JsonOpt = False):
+    """The users and their roles (admin)."""
+    _user("manage_users")
+    found = users.UserStore().users()
+    text = "\n".join(f"{u.name:<24} {u.role}" for u in found) or (
+        "no users: single-user mode (the local user is admin)")
+    _out({"users": [{"name": u.name, "role": u.role} for u in found],
+          "single_user_mode": not found}, as_json, text)
+
+
+@users_app.command("whoami")
+def users_whoami(as_json: JsonOpt = False):
+    """Who the command line runs as, and what that role may do."""
+    me = users.cli_user()
+    allowed = [a for a in users.PERMISSIONS if me.can(a)]
+    _out({**me.to_json(), "may": allowed}, as_json,
+         f"{me.name} ({me.role}{', single-user mode' if me.local else ''}): "
+         f"{', '.join(allowed)}")
+
+
+# --- standalone -----------------------------------------------------------------------
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="customs-graph duty log, audit trail and users.")
+app.add_typer(log_app, name="log")
+app.add_typer(users_app, name="users")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run `app` with graph/cli.py's error mapping (SystemExit with 0, 1 or 2)."""
+    try:
+        rc = app(args=argv, standalone_mode=False, prog_name="customs-graph")
+    except typer.Exit as e:
+        raise SystemExit(e.exit_code) from None
+    except (typer.BadParameter, SchemaError) as e:
+        typer.echo(f"error: {_one_line(e)}", err=True)
+        raise SystemExit(2) from None
+    except CustomsGraphError as e:
+        typer.echo(f"error: {_one_line(e)}", err=True)
+        raise SystemExit(1) from None
+    except typer.Abort:
+        typer.echo("error: aborted", err=True)
+        raise SystemExit(1) from None
+    except Exception as e:
+        if hasattr(e, "format_message") and isinstance(getattr(e, "exit_code", None), int):
+            typer.echo(f"error: {_one_line(e.format_message())}", err=True)
+            raise SystemExit(e.exit_code) from None
+        typer.echo(f"error: {type(e).__name__}: {_one_line(e)}", err=True)
+        raise SystemExit(1) from None
+    raise SystemExit(rc if isinstance(rc, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,219 @@
+"""Users on a real users file: argon2 hashes, roles, single-user mode, masking,
+and the command line honouring roles."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from graph import cli_log, users
+from graph.dutylog import DutyLog
+from graph.model import Node, Subgraph
+from graph.users import AuthError, UserStore
+
+PASSWORDS = {"ada": "correct horse battery", "bao": "staple-9-battery", "chi": "viewer pass 1"}
+
+
+@pytest.fixture(autouse=True)
+def _env(tmp_path, monkeypatch):
+    monkeypatch.setenv("CUSTOMS_GRAPH_LOG", str(tmp_path / "dutylog.sqlite3"))
+    monkeypatch.setenv(users.ENV_USERS, str(tmp_path / "users.json"))
+    monkeypatch.setenv(users.ENV_USER, "local-officer")
+    monkeypatch.delenv(users.ENV_PASSWORD, raising=False)
+    monkeypatch.delenv(users.ENV_NEW_PASSWORD, raising=False)
+
+
+@pytest.fixture
+def store(tmp_path) -> UserStore:
+    s = UserStore(tmp_path / "users.json")
+    s.add("ada", "admin", PASSWORDS["ada"])
+    s.add("bao", "analyst", PASSWORDS["bao"])
+    s.add("chi", "viewer", PASSWORDS["chi"])
+    return s
+
+
+def test_passwords_are_hashed_never_stored(store):
+    raw = store.path.read_text(encoding="utf-8")
+    for pw in PASSWORDS.values():
+        assert pw not in raw
+    data = json.loads(raw)["users"]
+    hashes = [u["password_hash"] for u in data.values()]
+    assert all(h.startswith("$argon2id$") for h in hashes)
+    assert len(set(h.split("$")[-2] for h in hashes)) == 3  # a salt each
+    if os.name == "posix":
+        assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+    assert not list(store.path.parent.glob(".users-*"))  # no temporary file left
+
+
+def test_authenticate(store):
+    assert users.authenticate("bao", PASSWORDS["bao"], store.path) == users.User("bao", "analyst")
+    with pytest.raises(AuthError, match="wrong user name or password"):
+        store.authenticate("bao", PASSWORDS["ada"])
+    with pytest.raises(AuthError, match="wrong user name or password"):
+        store.authenticate("nobody", PASSWORDS["ada"])
+    with pytest.raises(AuthError):
+        store.authenticate("bao", "")
+
+
+def test_user_changes(store):
+    assert [(u.name, u.role) for u in store.users()] == [("ada", "admin"), ("bao", "analyst"),
+                                                          ("chi", "viewer")]
+    with pytest.raises(AuthError, match="exists already"):
+        store.add("bao", "viewer", "another password")
+    with pytest.raises(AuthError, match="at least 8"):
+        store.add("dan", "viewer", "short")
+    with pytest.raises(AuthError, match="unknown role"):
+        store.add("dan", "boss", "long enough password")
+    with pytest.raises(AuthError, match="bad user name"):
+        store.add("a b", "viewer", "long enough password")
+    assert store.set_role("chi", "analyst").role == "analyst"
+    with pytest.raises(AuthError, match="last admin"):
+        store.set_role("ada", "viewer")
+    with pytest.raises(AuthError, match="last admin"):
+        store.remove("ada")
+    store.remove("chi")
+    assert [u.name for u in store.users()] == ["ada", "bao"]
+    store.set_password("bao", "a new password")
+    assert store.authenticate("bao", "a new password").role == "analyst"
+
+
+def test_the_first_user_is_an_admin(tmp_path):
+    s = UserStore(tmp_path / "u.json")
+    with pytest.raises(AuthError, match="first user must be an admin"):
+        s.add("bao", "analyst", PASSWORDS["bao"])
+    s.add("ada", "admin", PASSWORDS["ada"])
+    s.remove("ada")  # the only user may go: back to single-user mode
+    assert s.is_empty()
+
+
+def test_one_table_of_permissions():
+    allowed = {r: {a for a in users.PERMISSIONS if users.can(r, a)} for r in users.ROLES}
+    assert allowed["viewer"] == {"explore", "query"}
+    assert allowed["analyst"] == allowed["viewer"] | {"see_personal", "log_read", "log_write",
+                                                      "export", "merge"}
+    assert allowed["admin"] == set(users.PERMISSIONS)
+    with pytest.raises(AuthError):
+        users.can("viewer", "fly")
+    with pytest.raises(AuthError):
+        users.can("boss", "explore")
+    with pytest.raises(AuthError, match=r"chi \(viewer\) may not export data"):
+        users.require(users.User("chi", "viewer"), "export")
+
+
+def test_single_user_mode_then_sign_in(tmp_path, monkeypatch):
+    me = users.cli_user()
+    assert me == users.User("local-officer", "admin", local=True)
+    UserStore().add("ada", "admin", PASSWORDS["ada"])
+    assert not users.single_user()
+    with pytest.raises(AuthError, match="sign-in required"):
+        users.cli_user()
+    monkeypatch.setenv(users.ENV_USER, "ada")
+    monkeypatch.setenv(users.ENV_PASSWORD, "wrong password")
+    with pytest.raises(AuthError, match="wrong user name or password"):
+        users.cli_user()
+    monkeypatch.setenv(users.ENV_PASSWORD, PASSWORDS["ada"])
+    assert users.cli_user() == users.User("ada", "admin")
+
+
+def test_masking_for_viewers():
+    person = {"person_id": "P000901", "full_name": "NGUYEN VAN A", "passport_no": "B1234567",
+              "date_of_birth": "1980-01-02", "nationality": "VN", "ref": "Person:P000901",
+              "search_text": "p000901 nguyen van a b1234567", "source": "persons.csv:2"}
+    masked = users.mask(person, "viewer")
+    assert masked["passport_no"] == masked["date_of_birth"] == users.MASK
+    assert masked["search_text"] == users.MASK  # it holds the passport number too
+    assert masked["full_name"] == "NGUYEN VAN A" and masked["ref"] == "Person:P000901"
+    assert users.mask(person, "analyst") == person and users.mask(person, "admin") == person
+    phone = {"number": "+84901234567", "ref": "Phone:+84901234567", "source": "x"}
+    assert users.mask(phone, "viewer") == {"number": users.MASK, "ref": users.MASK,
+                                           "source": "x"}
+    assert users.mask({"text": "12 Nguyen Hue"}, "viewer", "Address")["text"] == users.MASK
+    assert users.mask({"email": "a@b.vn"}, "viewer")["email"] == users.MASK  # label unknown
+    assert users.mask({"passport_no": ""}, "viewer") == {"passport_no": ""}
+    assert users.mask_ref("Phone:+84901234567", "viewer") == "Phone:[masked]"
+    assert users.mask_ref("Container:WHSU5018375", "viewer") == "Container:WHSU5018375"
+    assert users.mask_ref("Phone:+84901234567", "analyst") == "Phone:+84901234567"
+    sub = Subgraph({"Person:P000901": Node("Person", "P000901", person)})
+    shown = users.mask_subgraph(sub, "viewer")
+    assert shown.nodes["Person:P000901"].properties["passport_no"] == users.MASK
+    assert sub.nodes["Person:P000901"].properties["passport_no"] == "B1234567"  # not changed
+
+
+# --- command line ---------------------------------------------------------------------
+def cli(capsys, *args) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as ex:
+        cli_log.main([str(a) for a in args])
+    out = capsys.readouterr()
+    return ex.value.code, out.out, out.err
+
+
+def _as(monkeypatch, name: str) -> None:
+    monkeypatch.setenv(users.ENV_USER, name)
+    monkeypatch.setenv(users.ENV_PASSWORD, PASSWORDS[name])
+
+
+def test_cli_users_and_roles(capsys, monkeypatch, tmp_path):
+    code, out, _ = cli(capsys, "users", "list")
+    assert code == 0 and "single-user mode" in out
+    code, out, err = cli(capsys, "users", "add", "bao", "--role", "analyst",
+                         "--password", PASSWORDS["bao"])
+    assert code == 1 and "first user must be an admin" in err
+    code, out, _ = cli(capsys, "users", "add", "ada", "--role", "admin",
+                       "--password", PASSWORDS["ada"])
+    assert (code, out) == (0, "added ada (admin)\n")
+    # users exist: the command line must sign in
+    code, _, err = cli(capsys, "users", "list")
+    assert code == 1 and err.startswith("error: sign-in required") and err.count("\n") == 1
+    code, _, err = cli(capsys, "log", "add", "--text", "x")
+    assert code == 1 and "sign-in required" in err
+    _as(monkeypatch, "ada")
+    monkeypatch.setenv(users.ENV_NEW_PASSWORD, PASSWORDS["bao"])  # the script way
+    assert cli(capsys, "users", "add", "bao", "--role", "analyst")[0] == 0
+    monkeypatch.delenv(users.ENV_NEW_PASSWORD)
+    assert cli(capsys, "users", "add", "chi", "--role", "viewer",
+               "--password", PASSWORDS["chi"])[0] == 0
+    code, out, _ = cli(capsys, "users", "list", "--json")
+    assert json.loads(out)["users"] == [{"name": "ada", "role": "admin"},
+                                        {"name": "bao", "role": "analyst"},
+                                        {"name": "chi", "role": "viewer"}]
+    assert cli(capsys, "users", "add", "dan", "--role", "boss", "--password", "x" * 9)[0] == 2
+    code, _, err = cli(capsys, "users", "add", "dan", "--role", "viewer")  # no password given
+    assert code == 1 and "no password" in err
+    # a viewer may not write the log, nor manage users
+    _as(monkeypatch, "chi")
+    code, _, err = cli(capsys, "log", "add", "--text", "x")
+    assert code == 1 and err == ("error: chi (viewer) may not write duty log entries: "
+                                 "the analyst or admin role is needed\n")
+    assert cli(capsys, "log", "show")[0] == 1
+    # an analyst writes in their own name only, and may not manage users
+    _as(monkeypatch, "bao")
+    code, out, _ = cli(capsys, "log", "add", "--text", "seen", "--json")
+    assert code == 0 and json.loads(out)["analyst"] == "bao"
+    code, _, err = cli(capsys, "log", "add", "--text", "seen", "--analyst", "ada")
+    assert code == 1 and "another analyst's name" in err
+    code, _, err = cli(capsys, "users", "role", "chi", "admin")
+    assert code == 1 and "may not manage users" in err
+    monkeypatch.setenv(users.ENV_PASSWORD, "not bao's password")
+    code, _, err = cli(capsys, "log", "show")
+    assert code == 1 and err == "error: wrong user name or password\n"
+    # the admin changes roles; the changes are in the audit trail
+    _as(monkeypatch, "ada")
+    assert cli(capsys, "users", "role", "chi", "analyst")[0] == 0
+    assert cli(capsys, "users", "remove", "chi")[0] == 0
+    code, _, err = cli(capsys, "users", "remove", "ada")
+    assert code == 1 and "last admin" in err
+    code, out, _ = cli(capsys, "log", "audit", "--action", "user", "--json")
+    changes = [(r["who"], r["details"]["change"], r["details"]["name"])
+               for r in json.loads(out)["records"]]
+    assert changes == [("local-officer", "add", "ada"), ("ada", "add", "bao"),
+                       ("ada", "add", "chi"), ("ada", "role", "chi"), ("ada", "remove", "chi")]
+    code, out, _ = cli(capsys, "users", "whoami", "--json")
+    assert json.loads(out)["role"] == "admin"
+    raw = Path(os.environ[users.ENV_USERS]).read_text(encoding="utf-8")
+    assert all(pw not in raw for pw in PASSWORDS.values())
+    with DutyLog() as dl:
+        assert [e.analyst for e in dl.entries()] == ["bao"]
