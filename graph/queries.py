@@ -41,7 +41,9 @@ class Param:
 
     def coerce(self, value):
         """A value from a form or the command line, as the declared type."""
-        if value is None or value == "":
+        # Not given: the default. A text parameter given as "" stays "" (queries
+        # read it as "any"); for other types an empty field means not given.
+        if value is None or (value == "" and (self.type != "str" or self.default is None)):
             if self.default is None:
                 raise ValueError(f"parameter {self.name} is required")
             return self.default

@@ -1,9 +1,9 @@
 // name: itinerary_route
 // title: Itinerary route (origin → hub → destination)
 // description: Travellers whose legs chain from an origin country or airport, through a hub airport, to a destination airport, with the connection at the hub within the window and both legs inside the date range. Cuba → CDG → HAN in March 2017 is the cigar case.
-// param: origin_country str = "CU" -- ISO alpha-2 country of the first leg's departure airport ("" for any)
-// param: origin_airport str = "" -- IATA code of the first leg's departure airport ("" for any)
-// param: via str = "CDG" -- IATA code of the hub where the traveller connects
+// param: origin_country str = "CU" -- ISO alpha-2 country of the first leg's departure airport (* for any country)
+// param: origin_airport str = "" -- IATA code of the first leg's departure airport (blank or * for any airport)
+// param: via str = "CDG" -- IATA code of the hub where the traveller connects (* for any hub)
 // param: destination str = "HAN" -- IATA code of the final arrival airport
 // param: date_from date = "2017-03-01" -- first local departure date of the first leg
 // param: date_to date = "2017-03-31" -- last local departure date of the second leg
@@ -12,11 +12,12 @@
 // alert: false
 // tags: travel, route, cigars
 MATCH (a1:Airport)<-[:DEPARTS_FROM]-(f1:Flight)<-[t1:TRAVELLED]-(p:Person)-[t2:TRAVELLED]->(f2:Flight)
-WHERE f1.destination = $via
-  AND f2.origin = $via
+WHERE ($via IN ['', '*'] OR f1.destination = $via)
+  AND f2.origin = f1.destination
   AND f2.destination = $destination
-  AND ($origin_country = '' OR a1.country = $origin_country)
-  AND ($origin_airport = '' OR a1.iata = $origin_airport)
+  AND f1.destination <> $destination
+  AND ($origin_country IN ['', '*'] OR a1.country = $origin_country)
+  AND ($origin_airport IN ['', '*'] OR a1.iata = $origin_airport)
   AND f1.departure_date >= $date_from
   AND f2.departure_date <= $date_to
   AND f2.departure_epoch > f1.arrival_epoch
@@ -26,4 +27,4 @@ RETURN p.person_id AS person_id, p.full_name AS full_name, p.nationality AS nati
        (f2.departure_epoch - f1.arrival_epoch) / 60 AS connection_minutes,
        t1.pnr AS pnr_first_leg, t2.pnr AS pnr_second_leg,
        t1.role AS role, t2.checked_bags AS checked_bags
-ORDER BY person_id, first_leg
+ORDER BY person_id, first_leg, second_leg

@@ -1,0 +1,28 @@
+// name: crew_baggage
+// title: Crew checking bags on risky routes
+// description: Pilots and cabin crew who checked at least `min_bags` bags as crew on a route (departure → arrival airport) where a seizure has been linked to a flight, or who did so on the same route at least `min_trips` times. One row per crew member and route; own_seizures counts seizures the crew member is linked to. Crew rarely check more than one bag. The three Vietnam Airlines crew P002221, P002222 and P002223 on VN600 Bangkok → Tân Sơn Nhất are the planted case.
+// param: min_bags int = 2 -- checked bags on one flight that count as heavy
+// param: min_trips int = 3 -- heavy trips on one route that make it a pattern even without a seizure
+// view: table
+// alert: true
+// tags: travel, crew, baggage, seizures
+MATCH (p:Person)-[t:TRAVELLED]->(f:Flight)
+WHERE t.role = 'crew' AND t.checked_bags >= $min_bags
+WITH p, f.origin AS origin, f.destination AS destination,
+     count(DISTINCT f) AS heavy_trips, sum(t.checked_bags) AS heavy_bags,
+     max(t.checked_bags) AS most_bags,
+     min(f.departure_date) AS first_heavy, max(f.departure_date) AS last_heavy
+OPTIONAL MATCH (rs:Seizure)-[:INVOLVES]->(sf:Flight)
+WHERE sf.origin = origin AND sf.destination = destination
+WITH p, origin, destination, heavy_trips, heavy_bags, most_bags, first_heavy, last_heavy,
+     count(DISTINCT rs) AS route_seizures
+WHERE route_seizures > 0 OR heavy_trips >= $min_trips
+MATCH (p)-[a:TRAVELLED]->(g:Flight)
+WHERE a.role = 'crew' AND g.origin = origin AND g.destination = destination
+WITH p, origin, destination, heavy_trips, heavy_bags, most_bags, first_heavy, last_heavy,
+     route_seizures, count(DISTINCT g) AS crew_trips
+OPTIONAL MATCH (ps:Seizure)-[:INVOLVES]->(p)
+RETURN p.person_id AS person_id, p.full_name AS full_name, p.nationality AS nationality,
+       origin, destination, crew_trips, heavy_trips, heavy_bags, most_bags,
+       first_heavy, last_heavy, route_seizures, count(DISTINCT ps) AS own_seizures
+ORDER BY heavy_trips DESC, person_id, origin, destination

@@ -1,0 +1,25 @@
+// name: identifier_clusters
+// title: Identifier clusters (switchboards, shared premises)
+// description: Every phone, e-mail or address held by several persons or companies: the cluster of holders each shared identifier forms, largest first. By default only clusters with a company in them (shared premises, one switchboard for several firms, a director's mobile answering for a firm); families sharing a home address are left out unless with_company is false. Run shared_identifiers on a holder to see one cluster in detail.
+// param: kind str = "" -- phone, email or address (blank or * for all three)
+// param: min_holders int = 2 -- fewest persons and companies sharing the identifier
+// param: with_company bool = true -- only clusters with at least one company in them
+// view: table
+// alert: false
+// tags: identifiers, people, companies
+MATCH (o)-[:HAS_PHONE|HAS_EMAIL|HAS_ADDRESS]->(i)
+WITH i,
+     CASE WHEN i.number IS NOT NULL THEN 'phone'
+          WHEN i.email IS NOT NULL THEN 'email'
+          ELSE 'address' END AS kind,
+     count(DISTINCT o.ref) AS holders,
+     count(DISTINCT o.person_id) AS persons,
+     count(DISTINCT o.company_id) AS companies,
+     min(o.ref) AS first_holder,
+     max(o.ref) AS last_holder
+WHERE holders >= $min_holders
+  AND ($kind IN ['', '*'] OR kind = $kind)
+  AND (NOT $with_company OR companies > 0)
+RETURN kind, coalesce(i.number, i.email, i.text) AS identifier,
+       holders, persons, companies, first_holder, last_holder
+ORDER BY holders DESC, companies DESC, kind, identifier

@@ -1,0 +1,20 @@
+// name: shared_identifiers
+// title: Shared phones, e-mails and addresses
+// description: Persons and companies that share a phone number, an e-mail address or a postal address with the given entity (a Person or a Company, as Label:key). Addresses match when they agree letter for letter, diacritics and punctuation aside. Person:P001201 (Viet Tran's director) finds the sister firm 0313579240 answering on his mobile.
+// param: ref str = "Person:P001201" -- the entity to start from, as Label:key (Person:… or Company:…)
+// view: graph
+// alert: false
+// tags: identifiers, people, companies
+MATCH (e) WHERE e.ref = $ref
+MATCH (e)-[:HAS_PHONE|HAS_EMAIL|HAS_ADDRESS]->(i)<-[:HAS_PHONE|HAS_EMAIL|HAS_ADDRESS]-(o)
+WHERE o.ref <> e.ref
+RETURN CASE WHEN i.number IS NOT NULL THEN 'phone'
+            WHEN i.email IS NOT NULL THEN 'email'
+            ELSE 'address' END AS kind,
+       coalesce(i.number, i.email, i.text) AS identifier,
+       o.ref AS ref,
+       CASE WHEN o.person_id IS NOT NULL THEN 'Person' ELSE 'Company' END AS holder_label,
+       coalesce(o.full_name, o.name) AS name,
+       coalesce(o.nationality, o.country) AS country,
+       e AS entity, i AS shared, o AS holder
+ORDER BY kind, identifier, ref

@@ -1,0 +1,46 @@
+// name: transit_chain
+// title: Transit chain from a container
+// description: From a container to the company that declared it, that company's officers, its other declarations of the same type (transit by default), the containers they cover and the consignees abroad, one row per declaration and container. declaration_seizure and container_seizure name a seizure linked to the declaration or to the container (a box is reused: its seizure may be later than the declaration). WHSU5018375 leads to Viet Tran (0312345678), its director and representative, six transit declarations to Cambodia, nine containers and two Cambodian consignees.
+// param: container_no str = "WHSU5018375" -- ISO 6346 container number to start from
+// param: decl_type str = "transit" -- type of the declarant's other declarations to follow: transit, import or export (* for every type)
+// view: graph
+// alert: false
+// tags: trade, containers, transit, counterfeits
+MATCH (start:Container {container_no: $container_no})<-[:COVERS]-(d0:Declaration)<-[:DECLARED]-(co:Company)
+WITH start, co, collect(d0.declaration_no) AS started
+MATCH (co)-[:DECLARED]->(d:Declaration)
+WHERE d.declaration_no IN started OR $decl_type IN ['', '*'] OR d.type = $decl_type
+OPTIONAL MATCH (d)-[:COVERS]->(c:Container)
+OPTIONAL MATCH (d)-[:CONSIGNED_TO]->(k:Company)
+OPTIONAL MATCH (sd:Seizure)-[:INVOLVES]->(d)
+OPTIONAL MATCH (sc:Seizure)-[:INVOLVES]->(c)
+OPTIONAL MATCH (o:Person)-[r:OFFICER_OF]->(co)
+// Officers come back as one sorted list: LadybugDB sorts a list with list_sort,
+// Neo4j 5 has no list sort without APOC, so it collects rows already in order.
+// The CASE keeps a company without officers at [] (LadybugDB reads NULL + 'x' as 'x').
+// --- ladybug
+RETURN start.container_no AS start_container, co.company_id AS declarant_id, co.name AS declarant,
+       list_sort(collect(DISTINCT CASE WHEN o IS NULL THEN NULL
+                                ELSE o.person_id + ' ' + o.full_name + ' (' + r.role + ')' END)) AS officers,
+       d.declaration_no AS declaration_no, d.type AS type, d.registered_date AS registered_date,
+       d.origin_country AS origin_country, d.destination_country AS destination_country,
+       d.declaration_no IN started AS is_start,
+       c.container_no AS container_no,
+       k.company_id AS consignee_id, k.name AS consignee, k.country AS consignee_country,
+       min(sd.seizure_id) AS declaration_seizure, min(sc.seizure_id) AS container_seizure,
+       co AS company, d AS declaration, c AS container, k AS consignee_company
+ORDER BY declarant_id, registered_date, declaration_no, container_no
+// --- neo4j
+WITH start, started, co, d, c, k, sd, sc, o, r
+ORDER BY o.person_id, r.role
+RETURN start.container_no AS start_container, co.company_id AS declarant_id, co.name AS declarant,
+       collect(DISTINCT CASE WHEN o IS NULL THEN NULL
+                                ELSE o.person_id + ' ' + o.full_name + ' (' + r.role + ')' END) AS officers,
+       d.declaration_no AS declaration_no, d.type AS type, d.registered_date AS registered_date,
+       d.origin_country AS origin_country, d.destination_country AS destination_country,
+       d.declaration_no IN started AS is_start,
+       c.container_no AS container_no,
+       k.company_id AS consignee_id, k.name AS consignee, k.country AS consignee_country,
+       min(sd.seizure_id) AS declaration_seizure, min(sc.seizure_id) AS container_seizure,
+       co AS company, d AS declaration, c AS container, k AS consignee_company
+ORDER BY declarant_id, registered_date, declaration_no, container_no

@@ -1,0 +1,35 @@
+// name: valuation_anomaly
+// title: Undervalued declaration lines
+// description: Declaration lines whose unit value (value_usd / quantity) is far below the median of every line of the same goods: the same HS subheading (HS6, or the full HS code) in the same unit. One cheap line is noise; a line is listed only when its declarant's own median for those goods is that low too, over at least `min_lines` lines — a declarant who always declares a fifth of the market price. ratio is the line's unit value over the market median. The Hà Nội float-glass importer 0108564322 (HS 7005, 0.6–1 USD/m² against a market of about 6) is the planted case.
+// param: max_ratio float = 0.2 -- list lines below this fraction of the median unit value
+// param: min_lines int = 2 -- lines of the same goods the declarant must have, all told
+// param: min_market_lines int = 10 -- lines of the goods in the whole store before a median means something
+// param: hs_prefix str = "" -- only HS codes starting with this, e.g. 7005 (blank or * for all goods)
+// param: by_hs6 bool = true -- compare within the HS6 subheading (false: within the full HS code)
+// view: table
+// alert: true
+// tags: trade, valuation, tax, glass
+MATCH (:Declaration)-[l:DECLARES]->(c:Commodity)
+WHERE l.unit_value_usd > 0 AND ($hs_prefix IN ['', '*'] OR c.hs_code STARTS WITH $hs_prefix)
+WITH CASE WHEN $by_hs6 THEN coalesce(c.hs6, c.hs_code) ELSE c.hs_code END AS goods,
+     coalesce(l.unit, '') AS unit,
+     percentileCont(l.unit_value_usd, 0.5) AS median, count(*) AS market_lines
+WHERE market_lines >= $min_market_lines
+MATCH (co:Company)-[:DECLARED]->(:Declaration)-[l:DECLARES]->(c:Commodity)
+WHERE l.unit_value_usd > 0 AND coalesce(l.unit, '') = unit
+  AND (CASE WHEN $by_hs6 THEN coalesce(c.hs6, c.hs_code) ELSE c.hs_code END) = goods
+WITH goods, unit, median, market_lines, co,
+     percentileCont(l.unit_value_usd, 0.5) AS declarant_median, count(*) AS declarant_lines
+WHERE declarant_lines >= $min_lines AND declarant_median <= $max_ratio * median
+MATCH (co)-[:DECLARED]->(d:Declaration)-[l:DECLARES]->(c:Commodity)
+WHERE l.unit_value_usd > 0 AND coalesce(l.unit, '') = unit
+  AND (CASE WHEN $by_hs6 THEN coalesce(c.hs6, c.hs_code) ELSE c.hs_code END) = goods
+  AND l.unit_value_usd <= $max_ratio * median
+RETURN co.company_id AS company_id, co.name AS company,
+       d.declaration_no AS declaration_no, d.registered_date AS registered_date,
+       l.line_no AS line_no, c.hs_code AS hs_code, l.description AS description,
+       l.quantity AS quantity, unit, l.unit_value_usd AS unit_value_usd,
+       round(median, 4) AS median_unit_value, round(l.unit_value_usd / median, 3) AS ratio,
+       round(declarant_median / median, 3) AS declarant_ratio,
+       declarant_lines, market_lines
+ORDER BY ratio, company_id, declaration_no, line_no
