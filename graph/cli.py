@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from graph import cli_extra
 from graph import export as exporter
 from graph import queries as saved
 from graph.cli_log import log_app, users_app
@@ -32,6 +33,7 @@ queries_app = typer.Typer(no_args_is_help=True, help="Saved queries in queries/.
 app.add_typer(queries_app, name="queries")
 app.add_typer(log_app, name="log")
 app.add_typer(users_app, name="users")
+cli_extra.register(app)
 
 StoreOpt = Annotated[str | None, typer.Option(
     "--store", help="Store URL: ladybug:///path or bolt://host:7687 "

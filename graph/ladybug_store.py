@@ -203,6 +203,13 @@ class LadybugStore(Store):
         return [row[0] for row in rows]
 
     # --- writes -------------------------------------------------------------
+    def write(self, cypher, params=None):
+        with self.writing() as conn:
+            try:
+                conn.execute(cypher, params or {})
+            except RuntimeError as e:
+                raise QueryError(str(e), params=params) from e
+
     def upsert_nodes(self, label, rows):
         lb = schema.label(label)
         rows = dedupe_rows(rows, lambda r: r[lb.key])

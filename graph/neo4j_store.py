@@ -232,6 +232,9 @@ class Neo4jStore(Store):
         return [row[0] for row in rows]
 
     # --- writes -------------------------------------------------------------------
+    def write(self, cypher, params=None):
+        self._write(lambda tx: tx.run(cypher, params or {}).consume())
+
     def _write(self, work, *args):
         with self._session(WRITE_ACCESS) as s:
             return s.execute_write(work, *args)

@@ -71,6 +71,20 @@ class Store(ABC):
                              rows: list[dict]) -> WriteCounts:
         """rows: {"from": key, "to": key, **props, "source": ...}; idempotent."""
 
+    def delete_relationship(self, rel: str, from_label: str, from_key: str, to_label: str,
+                            to_key: str) -> None:
+        """Remove the `rel` relationships from one node to another (used to undo a
+        decision such as an accepted merge; source records are never deleted)."""
+        rt, fa, fb = schema.rel_type(rel), schema.label(from_label), schema.label(to_label)
+        if (fa.name, fb.name) not in rt.ends:
+            raise SchemaError(f"{rt.name} does not join {fa.name} to {fb.name}")
+        self.write(f"MATCH (a:{fa.name} {{{fa.key}: $a}})-[r:{rt.name}]->"
+                   f"(b:{fb.name} {{{fb.key}: $b}}) DELETE r", {"a": from_key, "b": to_key})
+
+    @abstractmethod
+    def write(self, cypher: str, params: dict | None = None) -> None:
+        """Run trusted, schema-built write Cypher (never an analyst's text)."""
+
     @abstractmethod
     def shortest_paths(self, a: Node, b: Node, max_hops: int, labels: list[str],
                        rel_types: list[str], limit: int) -> list[Path]:

@@ -1,0 +1,197 @@
+"""Watchlist screening: which stored persons and companies match a watchlist.
+
+The watchlist is a CSV file (UTF-8, header row) with these columns; every
+column may be empty, but each row needs a `name` or a `company`:
+
+| column        | meaning                                                         |
+| ------------- | --------------------------------------------------------------- |
+| name          | a person's full name, any script order or diacritics            |
+| date_of_birth | YYYY-MM-DD (DD/MM/YYYY is read too)                              |
+| nationality   | ISO 3166 alpha-2 or alpha-3                                     |
+| document_no   | passport or identity document number, spaces and dashes allowed |
+| company       | a company name, legal-form words allowed (CÔNG TY TNHH ..., CO., LTD) |
+
+A row with both a name and a company is screened twice: the person against
+stored Persons, the company against stored Companies. Matching is the one
+`graph.resolve` uses (same scores, same evidence); a hit is reported when its
+score reaches `PERSON_MIN` / `COMPANY_MIN` here, lower than for merging
+because screening must not miss anyone: a person whose name alone agrees
+scores 50, a company whose cleaned name alone agrees 80. Rows that cannot be
+read are reported as problems with their line; the other rows are screened.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from graph.errors import DataError
+from graph.resolve import (
+    NAME_BLOCK_MIN,
+    Record,
+    block_keys,
+    company_record,
+    load_records,
+    match,
+    person_record,
+)
+
+COLUMNS = ("name", "date_of_birth", "nationality", "document_no", "company")
+PERSON_MIN = 50.0
+COMPANY_MIN = 70.0
+NAME_CANDIDATES = 50  # best name matches looked at per entry, beyond the blocks
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_YMD = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass
+class Entry:
+    """One thing to look for: a person or a company from a watchlist line."""
+
+    line: int
+    kind: str  # "Person" or "Company"
+    row: dict
+    record: Record
+
+
+@dataclass
+class Hit:
+    line: int
+    kind: str
+    watch: str  # the watchlist name looked for
+    ref: str
+    name: str
+    score: float
+    evidence: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"line": self.line, "kind": self.kind, "watch": self.watch, "ref": self.ref,
+                "name": self.name, "score": self.score, "evidence": list(self.evidence)}
+
+
+@dataclass
+class ScreenResult:
+    entries: int
+    hits: list[Hit]
+    problems: list[DataError]
+
+    def to_json(self) -> dict:
+        return {"entries": self.entries, "hits": [h.to_json() for h in self.hits],
+                "problems": [{"file": p.file, "line": p.line, "field": p.field,
+                              "reason": p.reason} for p in self.problems]}
+
+
+def _date(value: str) -> str:
+    """YYYY-MM-DD from YYYY-MM-DD or DD/MM/YYYY; "" stays "".
+
+    >>> _date("12/04/1979"), _date("1979-04-12"), _date("")
+    ('1979-04-12', '1979-04-12', '')
+    """
+    v = (value or "").strip()
+    if not v:
+        return v
+    m = _DMY.match(v)
+    if m:
+        d, mth, y = m.groups()
+        v = f"{y}-{int(mth):02d}-{int(d):02d}"
+    try:
+        if _YMD.match(v):
+            return date.fromisoformat(v).isoformat()
+    except ValueError:
+        pass
+    raise ValueError("is not a date (YYYY-MM-DD or DD/MM/YYYY)")
+
+
+def read_watchlist(path) -> tuple[list[Entry], list[DataError]]:
+    """The entries of a watchlist CSV and the problems of rows that could not be read."""
+    path = Path(path)
+    entries, problems = [], []
+    try:
+        f = open(path, encoding="utf-8-sig", newline="")
+    except OSError as e:
+        raise DataError(f"cannot read the watchlist {path.name}: {e.strerror}") from None
+    with f:
+        reader = csv.DictReader(f)
+        header = [(h or "").strip().lower() for h in reader.fieldnames or []]
+        if not {"name", "company"} & set(header):
+            raise DataError(f"the header must have a name or a company column "
+                            f"(columns: {', '.join(COLUMNS)})", file=path.name, line=1)
+        for line, raw in enumerate(reader, start=2):
+            row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()
+                   if isinstance(v, str)}
+            row = {c: row.get(c, "") for c in COLUMNS}
+            if not row["name"] and not row["company"]:
+                if any(row.values()):
+                    problems.append(DataError("has neither a name nor a company",
+                                              file=path.name, line=line))
+                continue
+            try:
+                dob = _date(row["date_of_birth"])
+            except ValueError as e:
+                problems.append(DataError(str(e), file=path.name, line=line,
+                                          field="date_of_birth", value=row["date_of_birth"]))
+                dob = ""
+            if row["name"]:
+                entries.append(Entry(line, "Person", row, person_record(
+                    f"watchlist:{line}", row["name"], dob, row["nationality"],
+                    row["document_no"])))
+            if row["company"]:
+                entries.append(Entry(line, "Company", row, company_record(
+                    f"watchlist:{line}", row["company"],
+                    row["nationality"] if not row["name"] else None)))
+    return entries, problems
+
+
+class _Index:
+    """Stored records of one label, findable by block key and by name."""
+
+    def __init__(self, records: list[Record]):
+        self.records = records
+        self.blocks: dict[tuple, list[int]] = defaultdict(list)
+        for i, r in enumerate(records):
+            for k in block_keys(r):
+                self.blocks[k].append(i)
+        self.names = [r.clean for r in records]
+
+    def candidates(self, rec: Record) -> set[int]:
+        out = set()
+        for k in block_keys(rec):
+            out.update(self.blocks.get(k, ()))
+        if rec.clean and self.names:
+            for _, _, i in process.extract(rec.clean, self.names, scorer=fuzz.token_sort_ratio,
+                                           limit=NAME_CANDIDATES, score_cutoff=NAME_BLOCK_MIN):
+                out.add(i)
+        return out
+
+
+def screen_entries(entries: list[Entry], records: dict[str, list[Record]], *,
+                   min_score: float | None = None) -> list[Hit]:
+    indexes = {label: _Index(recs) for label, recs in records.items()}
+    hits = []
+    for e in entries:
+        index = indexes.get(e.kind)
+        if index is None:
+            continue
+        threshold = min_score if min_score is not None else (
+            PERSON_MIN if e.kind == "Person" else COMPANY_MIN)
+        for i in index.candidates(e.record):
+            r = index.records[i]
+            score, evidence = match(e.record, r)
+            if score >= threshold:
+                hits.append(Hit(e.line, e.kind, e.record.name, r.ref, r.name, score, evidence))
+    return sorted(hits, key=lambda h: (h.line, h.kind != "Person", -h.score, h.ref))
+
+
+def screen(store, watchlist, *, min_score: float | None = None) -> ScreenResult:
+    """Screen a watchlist CSV against the Persons and Companies in `store`."""
+    entries, problems = read_watchlist(watchlist)
+    kinds = sorted({e.kind for e in entries})
+    records = {k: load_records(store, k) for k in kinds}
+    return ScreenResult(len(entries), screen_entries(entries, records, min_score=min_score),
+                        problems)
