@@ -1,0 +1,179 @@
+"""What every page shares: error handling, the sidebar, how entities read as text,
+the entity picker."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+
+import pandas as pd
+import streamlit as st
+
+from graph import schema
+from graph.errors import CustomsGraphError, StoreUnavailable
+from graph.model import Node
+from graph.schema import REF, SEARCH, SOURCE
+from ui import state
+from ui.i18n import LANGS, STATE_KEY, label_name, t
+
+log = logging.getLogger(__name__)
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
+
+
+def md_escape(text) -> str:
+    """Data shown through st.markdown: every ASCII punctuation mark escaped, so a
+    name can neither become markup (links, HTML, colour directives, LaTeX) nor
+    break the surrounding text."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def caption(node: Node, width: int = 0) -> str:
+    lb = schema.label(node.label)
+    text = node.properties.get(lb.caption) or node.key
+    text = str(text)
+    if width and len(text) > width:
+        text = text[: width - 1] + "…"
+    return text
+
+
+def describe(node: Node) -> str:
+    """One line naming an entity: label, caption and key."""
+    cap = caption(node)
+    head = f"{label_name(node.label)} · {cap}"
+    return head if cap == node.key else f"{head} · {node.key}"
+
+
+def ordered_properties(node: Node) -> list[tuple[str, object]]:
+    """The node's properties as the schema lists them, `source` last; the
+    internal search text and ref left out."""
+    lb = schema.label(node.label)
+    order = {p: i for i, p in enumerate(lb.props)}
+    items = [(k, v) for k, v in node.properties.items()
+             if k not in (SEARCH, REF) and v not in (None, "")]
+    return sorted(items, key=lambda kv: (kv[0] == SOURCE, order.get(kv[0], len(order))))
+
+
+def properties_frame(node: Node) -> pd.DataFrame:
+    rows = [(k, str(v)) for k, v in ordered_properties(node)]
+    return pd.DataFrame(rows, columns=[t("common.property"), t("common.value")])
+
+
+# --- errors -------------------------------------------------------------------
+def run_page(render) -> None:
+    """Run a page; errors become messages, never tracebacks."""
+    try:
+        render()
+    except StoreUnavailable as e:
+        show_unavailable(e)
+    except CustomsGraphError as e:
+        st.error(t("common.error", msg=str(e)), icon=":material/error:")
+    except Exception as e:  # noqa: BLE001 - the analyst sees a message, the log the rest
+        log.exception("page failed")
+        st.error(t("common.unexpected", msg=f"{type(e).__name__}: {e}"),
+                 icon=":material/error:")
+
+
+def show_unavailable(e: Exception) -> None:
+    st.error(t("common.store_down", msg=str(e)), icon=":material/cloud_off:")
+    st.caption(t("common.store_down_help"))
+    if st.button(t("common.retry"), key="retry_store", icon=":material/refresh:"):
+        state.forget_store()
+        st.rerun()
+
+
+# --- sidebar ------------------------------------------------------------------
+def language_switch() -> None:
+    if STATE_KEY not in st.session_state:
+        st.session_state[STATE_KEY] = "en"
+    st.sidebar.selectbox(t("sidebar.language"), list(LANGS), format_func=LANGS.get,
+                         key=STATE_KEY)
+
+
+def sidebar_store() -> None:
+    from ui.workspace import workspace
+
+    sb = st.sidebar
+    url = state.store_url()
+    sb.caption(t("sidebar.store"))
+    sb.code(url, language=None, wrap_lines=True)
+    try:
+        c = state.counts(url)
+    except CustomsGraphError as e:
+        sb.warning(t("sidebar.unavailable") + ": " + md_escape(e), icon=":material/cloud_off:")
+    else:
+        n = sum(c["nodes"].values())
+        m = sum(c["relationships"].values())
+        a, b = sb.columns(2)
+        a.metric(t("sidebar.nodes"), f"{n:,}")
+        b.metric(t("sidebar.rels"), f"{m:,}")
+    ws = workspace()
+    sb.caption(t("sidebar.working") + " · " + t("common.nodes_edges", n=len(ws.sub.nodes),
+                                                 m=len(ws.sub.edges)))
+    if sb.button(t("sidebar.refresh"), icon=":material/refresh:", key="refresh_counts"):
+        state.counts.clear()
+        state.search.clear()
+        st.rerun()
+
+
+# --- widgets --------------------------------------------------------------------
+def entity_picker(key: str, label: str, default: str = "") -> Node | None:
+    """A search box and the matches to choose from; the chosen Node or None."""
+    if f"{key}_q" not in st.session_state:
+        st.session_state[f"{key}_q"] = default
+    q = st.text_input(label, key=f"{key}_q", placeholder=t("common.search_ph"))
+    if not q.strip():
+        return None
+    found = state.search(state.store_url(), q.strip())
+    if not found:
+        st.caption(t("common.no_match", q=md_escape(q.strip())))
+        return None
+    by_id = {n.id: n for n in found}
+    if st.session_state.get(f"{key}_pick") not in by_id:
+        st.session_state.pop(f"{key}_pick", None)
+    choice = st.selectbox(t("common.results", n=len(found)), list(by_id),
+                          format_func=lambda i: describe(by_id[i]), key=f"{key}_pick")
+    return by_id.get(choice)
+
+
+def label_options() -> list[str]:
+    return [lb.name for lb in schema.LABELS]
+
+
+def rel_options() -> list[str]:
+    return [rt.name for rt in schema.REL_TYPES]
+
+
+def app_icon():
+    """The favicon, drawn here: a named icon would be fetched from a font CDN."""
+    return _icon()
+
+
+@functools.cache
+def _icon():
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    d = ImageDraw.Draw(img)
+    pts = [(14, 16), (50, 22), (30, 50)]
+    for a in pts:
+        for b in pts:
+            d.line([a, b], fill=(31, 95, 139, 255), width=4)
+    for (x, y), c in zip(pts, ((78, 121, 167), (225, 87, 89), (242, 142, 43)), strict=True):
+        d.ellipse([x - 9, y - 9, x + 9, y + 9], fill=(*c, 255), outline=(27, 38, 49, 255), width=2)
+    return img
+
+
+_STYLE = """
+<style>
+.block-container { padding-top: 2.2rem; padding-bottom: 2rem; }
+h1 { font-size: 2rem !important; padding-bottom: 0.2rem !important; }
+h3 { font-size: 1.2rem !important; }
+[data-testid="stSidebarContent"] code { font-size: 0.72rem; }
+</style>
+"""
+
+
+def page_style() -> None:
+    """A denser look for a workbench (constant CSS, no data)."""
+    st.html(_STYLE)

@@ -1,0 +1,94 @@
+"""Export: the working graph in every format graph.export offers.
+
+The page lists graph.export.FORMATS, so a format added there appears here with
+no change. When FORMATS has no "html", the app's own standalone page
+(ui.graphview.standalone_html: vis-network inlined, offline) stands in.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from graph import export as exporter
+from ui import graphview
+from ui.common import md_escape
+from ui.i18n import t
+from ui.workspace import workspace
+
+_ROW = re.compile(r"^\|\s*`(?P<fmt>[\w-]+)`\s*\|(?P<file>[^|]*)\|(?P<reader>[^|]*)\|\s*$")
+_MIME = {".html": "text/html", ".json": "application/json", ".zip": "application/zip",
+         ".graphml": "application/xml", ".gexf": "application/xml", ".cyjs": "application/json"}
+
+
+def extension(fmt: str) -> str:
+    return getattr(exporter, "EXTENSIONS", {}).get(fmt) or f".{fmt}"
+
+
+def descriptions() -> dict[str, tuple[str, str]]:
+    """format -> (what the file is, what reads it), from graph/export.py's table."""
+    out = {}
+    for line in (exporter.__doc__ or "").splitlines():
+        m = _ROW.match(line.strip())
+        if m:
+            out[m["fmt"]] = (m["file"].strip(), m["reader"].strip())
+    return out
+
+
+def export_bytes(sub, fmt: str) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / f"customs-graph{extension(fmt)}"
+        exporter.write(sub, fmt, target)
+        return target.read_bytes()
+
+
+def formats() -> list[str]:
+    """Every export format, the offline HTML page first."""
+    return ["html", *(f for f in exporter.FORMATS if f != "html")]
+
+
+def _bytes(sub, fmt: str) -> bytes:
+    if fmt == "html" and "html" not in exporter.FORMATS:
+        return graphview.standalone_html(sub).encode("utf-8")
+    return export_bytes(sub, fmt)
+
+
+def render() -> None:
+    st.title(t("export.title"))
+    st.caption(t("export.intro"))
+    ws = workspace()
+    if not ws.sub.nodes:
+        st.info(t("common.empty_working"), icon=":material/hub:")
+        return
+    a, b = st.columns([2, 3], vertical_alignment="bottom")
+    stem = a.text_input(t("export.name"), value="customs-graph", key="export_stem").strip()
+    stem = "".join(c for c in stem if c.isalnum() or c in "-_.") or "customs-graph"
+    b.markdown(t("common.nodes_edges", n=len(ws.sub.nodes), m=len(ws.sub.edges)))
+    about = descriptions()
+    cols = st.columns(3)
+    for i, fmt in enumerate(formats()):
+        with cols[i % 3].container(border=True):
+            head = t("export.html") if fmt == "html" else fmt.upper()
+            st.markdown(f"**{md_escape(head)}**")
+            what, reader = about.get(fmt, ("", ""))
+            if fmt == "html":
+                st.caption(t("export.html_help"))
+            elif what or reader:  # graph/export.py's own table: trusted markdown
+                st.caption(" — ".join(x for x in (what, reader) if x))
+            try:
+                data = _bytes(ws.sub, fmt)
+            except Exception as e:  # noqa: BLE001 - one broken exporter never hides the rest
+                st.error(t("export.failed", fmt=fmt, msg=str(e)), icon=":material/error:")
+                continue
+            ext = extension(fmt)
+            mime = _MIME.get(Path(ext).suffix) or mimetypes.guess_type(f"x{ext}")[0] \
+                or "application/octet-stream"
+            st.download_button(f"{stem}{ext}", data,
+                               file_name=f"{stem}{ext}", mime=mime, key=f"export_{fmt}",
+                               icon=":material/download:",
+                               type="primary" if fmt == "html" else "secondary")
+            st.caption(f"{len(data):,} B")

@@ -1,0 +1,225 @@
+"""Graph rendering with vis-network: the interactive component and the
+standalone HTML export.
+
+vis-network comes from the copy the pyvis package ships (templates/lib), read
+at first use and served inline: the app and its exports fetch nothing from
+a CDN. Colours, shapes and captions come from graph.schema. Names from the
+data reach the browser only as JSON data, which ui/static/graph.js places as
+text (textContent / canvas), never as HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from pathlib import Path as FsPath
+
+from graph import schema
+from graph.model import Edge, Node, Subgraph
+from ui.common import ordered_properties
+from ui.i18n import label_name, t
+
+VIS_VERSION = "9.1.2"
+COMPONENT_NAME = "customs_graph_network"
+MAX_TITLE_PROPS = 14
+CAPTION_WIDTH = 28
+BIG_GRAPH_EDGES = 250  # beyond this, straight unlabelled edges (readable, and faster)
+
+
+# --- assets ---------------------------------------------------------------------
+def _static(name: str) -> str:
+    return resources.files("ui").joinpath("static", name).read_text(encoding="utf-8")
+
+
+@cache
+def vis_network_js() -> str:
+    """vis-network's standalone UMD build, from the pyvis package, without its
+    source-map comment (a browser must not go looking for the .map file)."""
+    import pyvis
+
+    path = FsPath(pyvis.__file__).parent / "templates" / "lib" / f"vis-{VIS_VERSION}" / \
+        "vis-network.min.js"
+    text = path.read_text(encoding="utf-8")
+    # split("\n"), not splitlines(): the bundle holds U+2028 and friends in strings.
+    lines = [ln for ln in text.split("\n") if not ln.startswith("//# sourceMappingURL")]
+    return "\n".join(lines)
+
+
+@cache
+def component_js() -> str:
+    return vis_network_js() + "\n;\n" + _static("graph.js")
+
+
+@cache
+def graph_css() -> str:
+    return _static("graph.css")
+
+
+@cache
+def _component():
+    import streamlit as st
+
+    return st.components.v2.component(COMPONENT_NAME, js=component_js(), css=graph_css())
+
+
+# --- data for the browser -----------------------------------------------------------
+def _short(value, width: int = 80) -> str:
+    s = "" if value is None else str(value)
+    return s if len(s) <= width else s[: width - 1] + "…"
+
+
+def node_title(node: Node) -> str:
+    """Plain-text tooltip: label, key, then the properties."""
+    lines = [f"{label_name(node.label)}: {node.key}"]
+    shown = 0
+    for k, v in ordered_properties(node):
+        if k == schema.label(node.label).key:
+            continue
+        if shown == MAX_TITLE_PROPS:
+            lines.append("…")
+            break
+        lines.append(f"{k}: {_short(v)}")
+        shown += 1
+    return "\n".join(lines)
+
+
+def edge_title(edge: Edge) -> str:
+    lines = [edge.type]
+    lines += [f"{k}: {_short(v)}" for k, v in edge.properties.items() if v not in (None, "")]
+    return "\n".join(lines)
+
+
+def edge_id(edge: Edge) -> str:
+    return json.dumps([str(x) for x in edge.id], ensure_ascii=False)
+
+
+def node_caption(node: Node) -> str:
+    lb = schema.label(node.label)
+    text = str(node.properties.get(lb.caption) or node.key)
+    return text if len(text) <= CAPTION_WIDTH else text[: CAPTION_WIDTH - 1] + "…"
+
+
+def view_data(sub: Subgraph, *, key: str, selected: str | None = None, focus: str | None = None,
+              pinned=(), expandable: bool = False, height: int = 620,
+              filename: str = "customs-graph.png") -> dict:
+    """The JSON the component draws: nodes, edges, legend and UI text."""
+    pinned = set(pinned or ())
+    nodes, edges = [], []
+    for n in sorted(sub.nodes.values(), key=lambda x: x.id):
+        lb = schema.label(n.label)
+        nodes.append({"id": n.id, "label": node_caption(n), "title": node_title(n),
+                      "color": lb.color, "shape": lb.shape, "pinned": n.id in pinned,
+                      "focus": n.id == focus})
+        more = sub.left_out.get(n.id)
+        if more:
+            ghost = f"more::{n.id}"
+            nodes.append({"id": ghost, "label": t("common.more", n=more),
+                          "title": t("explore.left_out", n=more), "color": "#ffffff",
+                          "shape": "box", "more_of": n.id, "size": 10})
+            edges.append({"id": ghost, "from": n.id, "to": ghost, "label": "", "title": "",
+                          "dashes": True})
+    big = len(sub.edges) > BIG_GRAPH_EDGES
+    for e in sorted(sub.edges.values(), key=lambda x: (x.source, x.type, x.target, str(x.id))):
+        # On a big graph the types go to the tooltips only: labels would hide the picture.
+        edges.append({"id": edge_id(e), "from": e.source, "to": e.target,
+                      "label": "" if big else e.type, "title": edge_title(e)})
+    present = {n.label for n in sub.nodes.values()}
+    legend = [{"text": label_name(lb.name), "color": lb.color, "shape": lb.shape}
+              for lb in schema.LABELS if lb.name in present]
+    text = {"fit": t("graph.fit"), "png": t("graph.png"), "freeze": t("graph.freeze"),
+            "unfreeze": t("graph.unfreeze"), "pinned": t("graph.pinned") if pinned else "",
+            "info": t("common.nodes_edges", n=len(sub.nodes), m=len(sub.edges)),
+            "hint": t("graph.hint") if expandable else t("graph.hint_static")}
+    return {"key": key, "nodes": nodes, "edges": edges, "legend": legend, "height": height,
+            "big": big,
+            "selected": selected, "expandable": expandable, "text": text, "filename": filename}
+
+
+# --- in the app -------------------------------------------------------------------
+def show(sub: Subgraph, *, key: str, selected: str | None = None, focus: str | None = None,
+         pinned=(), expandable: bool = False, height: int = 620, on_select=None,
+         on_expand=None):
+    """Draw `sub`; clicks come back through the callbacks (node id in
+    st.session_state[key]["select"] / ["expand"])."""
+    data = view_data(sub, key=key, selected=selected, focus=focus, pinned=pinned,
+                     expandable=expandable, height=height, filename=f"{key}.png")
+    mount = _component()
+    return mount(key=key, data=data, height=height + 40,
+                 on_select_change=on_select or _noop, on_expand_change=on_expand or _noop)
+
+
+def _noop() -> None:
+    pass
+
+
+def event(key: str, name: str):
+    """A trigger value the component sent (inside its callback)."""
+    import streamlit as st
+
+    value = st.session_state.get(key)
+    try:
+        return value.get(name) if value is not None else None
+    except AttributeError:
+        return getattr(value, name, None)
+
+
+# --- standalone export --------------------------------------------------------------
+def _script_json(data) -> str:
+    """JSON safe inside <script>: no "</script>", no "<!--", no HTML entities."""
+    return (json.dumps(data, ensure_ascii=False)
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def standalone_html(sub: Subgraph, title: str | None = None) -> str:
+    """One self-contained HTML file: vis-network, the styles and the data inlined;
+    it opens with no network at all."""
+    title = title or t("export.report_title")
+    data = view_data(sub, key="export", height=760, filename="customs-graph.png")
+    data["text"]["hint"] = t("graph.hint_static")
+    module = _static("graph.js")
+    marker = "export default function (component)"
+    if marker not in module:
+        raise RuntimeError("ui/static/graph.js: default export not found")
+    script = module.replace(marker, "globalThis.__customsGraphMount = function (component)")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    rows = "\n".join(
+        f"<tr><td>{html.escape(label_name(n.label))}</td><td>{html.escape(n.key)}</td>"
+        f"<td>{html.escape(node_caption(n))}</td></tr>"
+        for n in sorted(sub.nodes.values(), key=lambda x: x.id))
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy"
+ content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline';
+ img-src data: blob:">
+<title>{html.escape(title)}</title>
+<style>
+body {{ margin: 0; padding: 16px 24px; font-family: "Segoe UI", Arial, sans-serif;
+       color: #1b2631; background: #f3f5f7; }}
+h1 {{ font-size: 20px; margin: 0 0 4px; }}
+.meta {{ color: #56636f; font-size: 13px; margin-bottom: 12px; }}
+table {{ border-collapse: collapse; margin-top: 16px; font-size: 13px; background: #fff; }}
+td, th {{ border: 1px solid #d5dce3; padding: 3px 8px; text-align: left; }}
+{graph_css()}
+</style></head>
+<body>
+<h1>{html.escape(title)}</h1>
+<div class="meta">{html.escape(t("common.nodes_edges", n=len(sub.nodes), m=len(sub.edges)))}
+ · {html.escape(stamp)}</div>
+<div id="graph"></div>
+<table><thead><tr><th>{html.escape(t("common.labels"))}</th><th>key</th>
+<th>{html.escape(t("paths.entity"))}</th></tr></thead><tbody>
+{rows}
+</tbody></table>
+<script type="application/json" id="cg-data">{_script_json(data)}</script>
+<script>{vis_network_js()}</script>
+<script>{script}
+__customsGraphMount({{data: JSON.parse(document.getElementById("cg-data").textContent),
+  parentElement: document.getElementById("graph"),
+  setStateValue: function () {{}}, setTriggerValue: function () {{}}}});
+</script>
+</body></html>
+"""

@@ -1,0 +1,135 @@
+"""Overview: what the store holds, the latest seizures, the alerts."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from graph import queries as saved
+from graph import schema
+from graph.errors import CustomsGraphError, StoreUnavailable
+from ui import state
+from ui.common import md_escape
+from ui.i18n import label_name, t
+
+LATEST_SEIZURES = (
+    "MATCH (s:Seizure) RETURN s.seizure_id AS seizure, s.date AS date, s.location AS location, "
+    "s.violation AS violation, s.goods AS goods, s.value_usd AS value_usd "
+    "ORDER BY s.date DESC, s.seizure_id LIMIT $n")
+
+
+def _bar(frame: pd.DataFrame, name_col: str, colors: dict[str, str] | None):
+    enc_color = (alt.Color(f"{name_col}:N", legend=None,
+                           scale=alt.Scale(domain=list(colors), range=list(colors.values())))
+                 if colors else alt.value("#1f5f8b"))
+    height = max(120, 24 * len(frame))
+    frame = frame.sort_values("count", ascending=False)
+    base = alt.Chart(frame).encode(
+        y=alt.Y(f"{name_col}:N", sort=list(frame[name_col]), title=None,
+                axis=alt.Axis(labelOverlap=False, labelLimit=180)),
+        x=alt.X("count:Q", title=t("overview.count")),
+        tooltip=[alt.Tooltip(f"{name_col}:N"), alt.Tooltip("count:Q", format=",")],
+    )
+    bars = base.mark_bar(cornerRadiusEnd=3).encode(color=enc_color)
+    text = base.mark_text(align="left", dx=3, fontSize=11, color="#56636f").encode(
+        text=alt.Text("count:Q", format=","))
+    return (bars + text).properties(height=height)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _alert_hits(url: str, name: str, mtime: float) -> tuple[int, bool]:
+    q = saved.get(name)
+    res = saved.run(state._store(url), q, {}, limit=state.ROW_LIMIT, timeout_s=state.TIMEOUT_S)
+    return len(res.rows), res.truncated
+
+
+def _alerts() -> None:
+    st.subheader(t("overview.alerts"))
+    found, errors = saved.load_all()
+    alerts = [q for q in found.values() if q.alert]
+    if not alerts:
+        st.caption(t("overview.no_alerts"))
+    rows = []
+    for q in sorted(alerts, key=lambda x: x.name):
+        try:
+            mtime = _mtime(q.path)
+            n, cut = _alert_hits(state.store_url(), q.name, mtime)
+            rows.append({"name": q.name, "title": q.title,
+                         t("overview.hits"): f"{n}+" if cut else str(n), "error": ""})
+        except StoreUnavailable:
+            raise
+        except (CustomsGraphError, ValueError) as e:
+            rows.append({"name": q.name, "title": q.title, t("overview.hits"): "—",
+                         "error": str(e)})
+    if rows:
+        frame = pd.DataFrame(rows)
+        st.dataframe(frame, hide_index=True, width="stretch")
+        for r in rows:
+            if r["error"]:
+                st.error(t("overview.alert_error", name=r["name"], msg=md_escape(r["error"])),
+                         icon=":material/error:")
+    if errors:
+        with st.expander(t("overview.broken"), icon=":material/warning:"):
+            for e in errors:
+                st.text(e)
+
+
+def _mtime(path: str) -> float:
+    import os
+
+    try:
+        return os.path.getmtime(path)
+    except OSError:
+        return 0.0
+
+
+def _latest(store) -> None:
+    st.subheader(t("overview.latest"))
+    res = store.query(LATEST_SEIZURES, {"n": 10}, limit=10, timeout_s=state.TIMEOUT_S)
+    if not res.rows:
+        st.caption(t("overview.no_seizures"))
+        return
+    frame = pd.DataFrame(res.rows, columns=res.columns)
+    st.dataframe(frame, hide_index=True, width="stretch",
+                 column_config={"value_usd": st.column_config.NumberColumn(format="$%,.0f")})
+    a, b = st.columns([3, 1], vertical_alignment="bottom")
+    pick = a.selectbox(t("overview.open_seizure"), [r[0] for r in res.rows], key="overview_seizure")
+    if b.button(t("common.open_explore"), key="overview_open", icon=":material/hub:",
+                width="stretch"):
+        from ui.explore import open_in_explore
+
+        open_in_explore(schema.make_ref("Seizure", pick))
+
+
+def render() -> None:
+    st.title(t("overview.title"))
+    st.caption(t("overview.intro"))
+    store = state.get_store()
+    c = state.counts(state.store_url())
+    nodes, rels = c["nodes"], c["relationships"]
+    total_n, total_r = sum(nodes.values()), sum(rels.values())
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric(t("overview.nodes_total"), f"{total_n:,}", border=True)
+    m2.metric(t("overview.rels_total"), f"{total_r:,}", border=True)
+    m3.metric(t("overview.labels_n"), sum(1 for v in nodes.values() if v), border=True)
+    m4.metric(t("overview.seizures_n"), f"{nodes.get('Seizure', 0):,}", border=True)
+    if not total_n:
+        st.info(t("overview.empty"), icon=":material/info:")
+        return
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.subheader(t("overview.by_label"))
+        colors = {label_name(lb.name): lb.color for lb in schema.LABELS if nodes.get(lb.name)}
+        frame = pd.DataFrame([(label_name(k), v) for k, v in nodes.items() if v],
+                             columns=["label", "count"])
+        st.altair_chart(_bar(frame, "label", colors), width="stretch")
+    with right:
+        st.subheader(t("overview.by_rel"))
+        frame = pd.DataFrame([(k, v) for k, v in rels.items() if v], columns=["type", "count"])
+        st.altair_chart(_bar(frame, "type", None), width="stretch")
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        _latest(store)
+    with right:
+        _alerts()

@@ -1,0 +1,140 @@
+"""Query results as a table, as a graph when they hold nodes or paths, and as CSV."""
+
+from __future__ import annotations
+
+import json
+import numbers
+
+import pandas as pd
+import streamlit as st
+
+from graph import schema
+from graph.errors import SchemaError
+from graph.model import Edge, Node, Path, QueryResult, Subgraph
+from ui import graphview
+from ui.common import caption
+from ui.i18n import t
+from ui.workspace import workspace
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Node):
+        cap = caption(value)
+        return value.id if cap == value.key else f"{value.id} ({cap})"
+    if isinstance(value, Edge):
+        return f"{value.source} -[{value.type}]-> {value.target}"
+    if isinstance(value, Path):
+        return " → ".join(n.id for n in value.nodes)
+    if isinstance(value, list):
+        return ", ".join(cell_text(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps({k: cell_text(v) if isinstance(v, (Node, Edge, Path)) else v
+                           for k, v in value.items()}, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def frame(res: QueryResult) -> pd.DataFrame:
+    """A table Arrow can carry: numeric columns stay numbers, the rest is text."""
+    cols = {}
+    names = _unique(res.columns)
+    for i, name in enumerate(names):
+        values = [row[i] if i < len(row) else None for row in res.rows]
+        numeric = all(v is None or (isinstance(v, numbers.Number) and not isinstance(v, bool))
+                      for v in values)
+        if numeric and any(v is not None for v in values):
+            cols[name] = pd.Series(values)
+        else:
+            cols[name] = pd.Series([cell_text(v) for v in values], dtype="string")
+    return pd.DataFrame(cols)
+
+
+def _unique(names) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        n = str(n)
+        if n in seen:
+            seen[n] += 1
+            out.append(f"{n} ({seen[n]})")
+        else:
+            seen[n] = 0
+            out.append(n)
+    return out
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """CSV for spreadsheets: a cell that would start a formula is quoted with '."""
+    safe = df.copy()
+    for c in safe.columns:
+        if safe[c].dtype == "string" or safe[c].dtype == object:
+            safe[c] = safe[c].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(
+                _FORMULA) else v)
+    return safe.to_csv(index=False).encode("utf-8-sig")
+
+
+def subgraph(res: QueryResult) -> Subgraph:
+    """Every node, relationship and path in the result, as one subgraph. A
+    relationship whose ends the result does not hold brings them as bare nodes."""
+    sub = Subgraph()
+
+    def walk(v):
+        if isinstance(v, Node):
+            sub.add_node(v)
+        elif isinstance(v, Edge):
+            sub.add_edge(v)
+        elif isinstance(v, Path):
+            for n in v.nodes:
+                sub.add_node(n)
+            for e in v.edges:
+                sub.add_edge(e)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+        elif isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+
+    for row in res.rows:
+        for v in row:
+            walk(v)
+    for e in list(sub.edges.values()):
+        for ref in (e.source, e.target):
+            if ref not in sub.nodes:
+                try:
+                    lb, key = schema.parse_ref(ref)
+                except SchemaError:
+                    continue
+                sub.add_node(Node(lb.name, key, {}))
+    return sub
+
+
+def show(res: QueryResult, *, key: str, filename: str = "result.csv",
+         graph_first: bool = False) -> None:
+    """Table (with CSV download) and, when the result holds nodes, the graph."""
+    df = frame(res)
+    sub = subgraph(res)
+    st.caption(t("common.rows", n=len(res.rows)))
+    if res.truncated:
+        st.warning(t("common.truncated", n=len(res.rows)), icon=":material/content_cut:")
+    tabs = [t("common.table")] + ([t("common.graph")] if sub.nodes else [])
+    if graph_first and sub.nodes:
+        tabs.reverse()
+    views = dict(zip(tabs, st.tabs(tabs), strict=True))
+    with views[t("common.table")]:
+        st.dataframe(df, hide_index=True, width="stretch")
+        st.download_button(t("common.csv"), csv_bytes(df), file_name=filename, mime="text/csv",
+                           key=f"{key}_csv", icon=":material/download:")
+    if sub.nodes:
+        with views[t("common.graph")]:
+            graphview.show(sub, key=f"{key}_graph", height=520)
+            add_button(sub, key=f"{key}_add")
+
+
+def add_button(sub: Subgraph, *, key: str) -> None:
+    if st.button(t("common.add_to_working"), key=key, icon=":material/add_circle:"):
+        n = workspace().add(sub)
+        st.toast(t("common.added", n=n), icon=":material/hub:")

@@ -1,0 +1,280 @@
+// customs-graph: the interactive graph component (Streamlit components v2).
+//
+// vis-network is prepended to this file by ui/graphview.py from the copy the
+// pyvis package ships (no CDN): it defines globalThis.vis.
+//
+// Data in (from Python): {key, nodes, edges, legend, height, selected, text}
+//   node: {id, label, title, color, shape, size, pinned, focus, more_of}
+//   edge: {id, from, to, label, title, dashes}
+// Events out (triggers): "select" (node id, on click), "expand" (node id, on
+// double-click or a click on a "+N more" node).
+//
+// Everything taken from the data is placed as text (textContent), never as
+// HTML: names come from customs records and cannot be trusted.
+
+const REGISTRY = (globalThis.__customsGraph = globalThis.__customsGraph || {});
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined && text !== null) e.textContent = String(text);
+  return e;
+}
+
+function tooltip(text) {
+  // An Element is shown as-is by vis-network; a string could be read as HTML.
+  return el("div", "cg-tip", text);
+}
+
+const OPTIONS = {
+  autoResize: true,
+  interaction: {hover: true, tooltipDelay: 150, multiselect: false, navigationButtons: false,
+                keyboard: false},
+  physics: {
+    enabled: true,
+    solver: "barnesHut",
+    barnesHut: {gravitationalConstant: -9000, centralGravity: 0.25, springLength: 130,
+                springConstant: 0.035, damping: 0.35, avoidOverlap: 0.2},
+    stabilization: {enabled: true, iterations: 250, fit: true},
+    minVelocity: 1.0,
+  },
+  nodes: {
+    font: {size: 13, face: "Inter, Segoe UI, Arial, sans-serif", color: "#1b2631",
+           strokeWidth: 3, strokeColor: "#ffffff"},
+    borderWidth: 1.5,
+    size: 16,
+  },
+  edges: {
+    arrows: {to: {enabled: true, scaleFactor: 0.55}},
+    color: {color: "#9aa7b4", highlight: "#1f5f8b", hover: "#1f5f8b"},
+    font: {size: 10, color: "#56636f", strokeWidth: 3, strokeColor: "#ffffff", align: "middle"},
+    smooth: {enabled: true, type: "continuous", roundness: 0.3},
+    width: 1.2,
+    selectionWidth: 1.5,
+  },
+};
+
+function toVisNode(n) {
+  const more = !!n.more_of;
+  const v = {
+    id: n.id,
+    label: n.label,
+    title: tooltip(n.title),
+    shape: n.shape,
+    size: n.size || (n.focus ? 24 : 16),
+    color: more
+      ? {background: "#ffffff", border: "#8a96a3", highlight: {background: "#eef3f8", border: "#1f5f8b"}}
+      : {background: n.color, border: n.pinned ? "#1b2631" : shade(n.color),
+         highlight: {background: n.color, border: "#1b2631"},
+         hover: {background: n.color, border: "#1b2631"}},
+    borderWidth: n.pinned ? 3.5 : (n.focus ? 2.5 : 1.5),
+    shapeProperties: more ? {borderDashes: [4, 3]} : {borderDashes: false},
+    font: more ? {size: 11, color: "#56636f"} : (n.focus ? {size: 15, bold: true} : {}),
+  };
+  if (["box", "ellipse", "database", "text", "circle"].includes(n.shape)) {
+    v.font = Object.assign({}, v.font, {color: "#1b2631", strokeWidth: 0});
+    v.margin = 6;
+  }
+  if (more) v.shape = "box";
+  return v;
+}
+
+function shade(hex) {
+  const m = /^#?([0-9a-f]{6})$/i.exec(hex || "");
+  if (!m) return "#555555";
+  const x = parseInt(m[1], 16);
+  const f = (c) => Math.max(0, Math.round(c * 0.7)).toString(16).padStart(2, "0");
+  return "#" + f((x >> 16) & 255) + f((x >> 8) & 255) + f(x & 255);
+}
+
+function toVisEdge(e) {
+  return {id: e.id, from: e.from, to: e.to, label: e.label, title: tooltip(e.title),
+          dashes: !!e.dashes, arrows: e.dashes ? {to: {enabled: false}} : undefined};
+}
+
+function drawLegend(box, legend, text) {
+  box.replaceChildren();
+  if (!legend || !legend.length) return;
+  for (const item of legend) {
+    const row = el("div", "cg-legend-row");
+    const sw = el("span", "cg-swatch cg-shape-" + item.shape);
+    sw.style.setProperty("--c", item.color);
+    row.append(sw, el("span", "cg-legend-text", item.text));
+    box.append(row);
+  }
+  if (text && text.pinned) {
+    const row = el("div", "cg-legend-row");
+    row.append(el("span", "cg-swatch cg-pinned"), el("span", "cg-legend-text", text.pinned));
+    box.append(row);
+  }
+}
+
+function build(parentElement, data) {
+  const root = el("div", "cg-root");
+  const bar = el("div", "cg-toolbar");
+  const fit = el("button", "cg-btn", (data.text && data.text.fit) || "Fit");
+  const png = el("button", "cg-btn", (data.text && data.text.png) || "PNG");
+  const phys = el("button", "cg-btn", (data.text && data.text.freeze) || "Freeze layout");
+  fit.type = png.type = phys.type = "button";
+  fit.dataset.action = "fit";
+  png.dataset.action = "png";
+  phys.dataset.action = "physics";
+  const info = el("span", "cg-info");
+  bar.append(fit, phys, png, info);
+  const canvasBox = el("div", "cg-canvas");
+  const legend = el("div", "cg-legend");
+  const hint = el("div", "cg-hint");
+  root.append(bar, canvasBox, legend, hint);
+  parentElement.append(root);
+
+  const nodes = new vis.DataSet();
+  const edges = new vis.DataSet();
+  const network = new vis.Network(canvasBox, {nodes, edges}, OPTIONS);
+  const st = {root, canvasBox, legend, info, hint, nodes, edges, network, api: null, data: null,
+              physics: true, lastSelected: null, laidOut: true};
+
+  // A white background so that the PNG is readable outside the app.
+  network.on("beforeDrawing", (ctx) => {
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+    ctx.restore();
+  });
+  network.on("click", (p) => {
+    if (!p.nodes.length || !st.api) return;
+    const id = p.nodes[0];
+    const n = nodes.get(id);
+    if (n && n.__more_of) {
+      st.api.setTriggerValue("expand", n.__more_of);
+      return;
+    }
+    if (id !== st.lastSelected) {
+      st.lastSelected = id;
+      st.api.setTriggerValue("select", id);
+    }
+  });
+  network.on("doubleClick", (p) => {
+    if (!p.nodes.length || !st.api || !st.data || !st.data.expandable) return;
+    const n = nodes.get(p.nodes[0]);
+    st.api.setTriggerValue("expand", (n && n.__more_of) || p.nodes[0]);
+  });
+  network.on("dragEnd", (p) => {
+    // A pinned node stays where the analyst drops it.
+    for (const id of p.nodes) {
+      const n = nodes.get(id);
+      if (n && n.__pinned) {
+        const pos = network.getPositions([id])[id];
+        nodes.update({id, x: pos.x, y: pos.y, fixed: {x: true, y: true}});
+      }
+    }
+  });
+  network.on("stabilizationIterationsDone", () => {
+    network.fit({animation: false});
+    st.laidOut = true;  // tests and benchmarks wait for this
+    if (st.data && REGISTRY[st.data.key]) REGISTRY[st.data.key].laidOut = true;
+  });
+  fit.addEventListener("click", () => network.fit({animation: {duration: 300}}));
+  phys.addEventListener("click", () => {
+    st.physics = !st.physics;
+    network.setOptions({physics: {enabled: st.physics}});
+    phys.textContent = st.physics ? ((st.data.text && st.data.text.freeze) || "Freeze layout")
+                                  : ((st.data.text && st.data.text.unfreeze) || "Resume layout");
+  });
+  png.addEventListener("click", () => savePng(st));
+  return st;
+}
+
+function savePng(st) {
+  const canvas = st.canvasBox.querySelector("canvas");
+  if (!canvas) return;
+  const a = document.createElement("a");
+  a.href = canvas.toDataURL("image/png");
+  a.download = (st.data && st.data.filename) || "customs-graph.png";
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+}
+
+function update(st, data) {
+  st.data = data;
+  if (st.big !== !!data.big) {
+    st.big = !!data.big;
+    st.network.setOptions({edges: {smooth: st.big ? false : OPTIONS.edges.smooth}});
+  }
+  st.canvasBox.style.height = (data.height || 620) + "px";
+  const incoming = new Map();
+  for (const n of data.nodes || []) {
+    const v = toVisNode(n);
+    v.__more_of = n.more_of || null;
+    v.__pinned = !!n.pinned;
+    incoming.set(n.id, v);
+  }
+  const known = new Set(st.nodes.getIds());
+  const remove = [...known].filter((id) => !incoming.has(id));
+  if (remove.length) st.nodes.remove(remove);
+  // Place new nodes next to a neighbour already on screen: expansions grow
+  // in place instead of scattering.
+  const positions = st.network.getPositions();
+  const neighbour = new Map();
+  for (const e of data.edges || []) {
+    if (positions[e.from] && !known.has(e.to)) neighbour.set(e.to, e.from);
+    if (positions[e.to] && !known.has(e.from)) neighbour.set(e.from, e.to);
+  }
+  const items = [];
+  for (const [id, v] of incoming) {
+    if (!known.has(id)) {
+      const near = neighbour.get(id);
+      if (near && positions[near]) {
+        const a = Math.random() * 2 * Math.PI;
+        v.x = positions[near].x + 90 * Math.cos(a);
+        v.y = positions[near].y + 90 * Math.sin(a);
+      }
+    }
+    if (v.__pinned) {
+      const pos = positions[id] || {x: v.x, y: v.y};
+      if (pos.x !== undefined) { v.x = pos.x; v.y = pos.y; }
+      v.fixed = {x: true, y: true};
+    } else {
+      v.fixed = false;
+    }
+    items.push(v);
+  }
+  st.nodes.update(items);
+
+  const edgeIds = new Set((data.edges || []).map((e) => e.id));
+  const staleEdges = st.edges.getIds().filter((id) => !edgeIds.has(id));
+  if (staleEdges.length) st.edges.remove(staleEdges);
+  st.edges.update((data.edges || []).map(toVisEdge));
+
+  drawLegend(st.legend, data.legend, data.text);
+  st.info.textContent = (data.text && data.text.info) || "";
+  st.hint.textContent = (data.text && data.text.hint) || "";
+  if (data.selected && st.nodes.get(data.selected)) {
+    st.network.selectNodes([data.selected]);
+    st.lastSelected = data.selected;
+  }
+  if (!known.size && items.length) {
+    // A fresh graph: lay it out before showing it, then fit it to the frame.
+    st.laidOut = false;
+    // Fewer iterations for big graphs: the physics keeps settling them live after.
+    st.network.stabilize(Math.round(Math.max(100, Math.min(300, 60000 / items.length))));
+  }
+}
+
+export default function (component) {
+  const {data, parentElement, setStateValue, setTriggerValue} = component;
+  let st = parentElement.__cg;
+  if (!st || !st.root.isConnected) {
+    st = build(parentElement, data || {});
+    parentElement.__cg = st;
+  }
+  st.api = {setStateValue, setTriggerValue};
+  update(st, data || {});
+  if (data && data.key) {
+    REGISTRY[data.key] = {network: st.network, nodes: st.nodes, edges: st.edges,
+                          laidOut: !!st.laidOut};
+  }
+  // The network outlives data updates; Streamlit calls this on each update.
+  return () => {};
+}
