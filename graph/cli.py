@@ -121,6 +121,7 @@ def load(folder: Annotated[Path, typer.Argument(help="Folder of contract CSV fil
 def search(text: str, store: StoreOpt = None, as_json: JsonOpt = False,
            label: LabelOpt = None, limit: int = 20):
     """Entities by name or key, diacritics-blind."""
+    _allowed("explore")
     with open_store(store) as s:
         found = s.search(text, labels=label, limit=limit)
     _audit("search", text=text, labels=label or [], results=len(found))
@@ -133,6 +134,7 @@ def neighbours(ref: str, hops: Annotated[int, typer.Option(min=1, max=6)] = 1,
                store: StoreOpt = None, as_json: JsonOpt = False, label: LabelOpt = None,
                rel: TypeOpt = None, cap: int = DEFAULT_CAP):
     """The neighbourhood of REF (Label:key, e.g. Container:WHSU5018375)."""
+    _allowed("explore")
     with open_store(store) as s:
         sub = s.neighbours(ref, hops=hops, labels=label, rel_types=rel, cap=cap)
     _out(sub.to_json(), as_json, _subgraph_text(sub))
@@ -143,6 +145,7 @@ def paths(ref_a: str, ref_b: str, max_hops: Annotated[int, typer.Option(min=1, m
           store: StoreOpt = None, as_json: JsonOpt = False, label: LabelOpt = None,
           rel: TypeOpt = None, limit: int = 25):
     """Shortest paths between two entities, shortest first."""
+    _allowed("explore")
     with open_store(store) as s:
         found = s.paths(ref_a, ref_b, max_hops=max_hops, labels=label, rel_types=rel,
                         limit=limit)
@@ -184,6 +187,7 @@ def queries_list(as_json: JsonOpt = False):
 def queries_run(name: str, param: ParamOpt = None, store: StoreOpt = None,
                 as_json: JsonOpt = False, limit: int = 1000):
     """Run a saved query, read-only."""
+    _allowed("query")
     q = saved.get(name)
     with open_store(store) as s:
         result = saved.run(s, q, _params(param), limit=limit)
@@ -195,6 +199,7 @@ def queries_run(name: str, param: ParamOpt = None, store: StoreOpt = None,
 def cypher(query: str, param: ParamOpt = None, store: StoreOpt = None, as_json: JsonOpt = False,
            limit: int = 1000):
     """Ad-hoc read-only Cypher; the database refuses writes."""
+    _allowed("query")
     with open_store(store) as s:
         result = s.query(query, _params(param), limit=limit)
     _audit("query", cypher=query, params=_params(param), rows=len(result.rows))
@@ -227,9 +232,12 @@ def _streamlit(store: str | None) -> None:
     env = dict(os.environ)
     if store:
         env["CUSTOMS_GRAPH_STORE"] = store
+    # Run from the project folder so .streamlit/config.toml applies; the flags
+    # repeat what matters offline in case it is missing.
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP),
-           "--browser.gatherUsageStats", "false", "--server.headless", "true"]
-    raise SystemExit(subprocess.call(cmd, env=env))
+           "--browser.gatherUsageStats", "false", "--server.headless", "true",
+           "--browser.serverAddress", "localhost"]
+    raise SystemExit(subprocess.call(cmd, env=env, cwd=ROOT))
 
 
 @app.command("app")
