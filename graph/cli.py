@@ -18,8 +18,9 @@ import typer
 from graph import cli_extra
 from graph import export as exporter
 from graph import queries as saved
+from graph.cli_common import out as _out
+from graph.cli_common import run
 from graph.cli_log import log_app, users_app
-from graph.errors import CustomsGraphError, SchemaError
 from graph.model import Subgraph
 from graph.store import DEFAULT_CAP, open_store
 
@@ -43,14 +44,6 @@ ParamOpt = Annotated[list[str] | None, typer.Option("--param", "-p", help="k=v, 
 LabelOpt = Annotated[list[str] | None, typer.Option("--label", "-l", help="Only these labels.")]
 TypeOpt = Annotated[list[str] | None, typer.Option("--rel", "-r",
                                                    help="Only these relationship types.")]
-
-
-def _out(data, as_json: bool, text: str | None = None) -> None:
-    if as_json:
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
-    else:
-        typer.echo(text if text is not None else json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def _params(items: list[str] | None) -> dict:
@@ -258,31 +251,7 @@ def demo(store: StoreOpt = None,
 
 
 def main() -> None:
-    try:
-        # Without standalone mode the parser returns typer.Exit's code instead of raising.
-        rc = app(standalone_mode=False)
-        raise SystemExit(rc if isinstance(rc, int) else 0)
-    except typer.Exit as e:
-        raise SystemExit(e.exit_code) from None
-    except (typer.BadParameter, SchemaError) as e:
-        typer.echo(f"error: {e}", err=True)
-        raise SystemExit(2) from None
-    except CustomsGraphError as e:
-        typer.echo(f"error: {_one_line(e)}", err=True)
-        raise SystemExit(1) from None
-    except typer.Abort:
-        raise SystemExit(1) from None
-    except Exception as e:
-        # The parser's own errors carry their exit code (2 for usage errors).
-        if hasattr(e, "format_message") and isinstance(getattr(e, "exit_code", None), int):
-            typer.echo(f"error: {_one_line(e.format_message())}", err=True)
-            raise SystemExit(e.exit_code) from None
-        typer.echo(f"error: {type(e).__name__}: {_one_line(e)}", err=True)
-        raise SystemExit(1) from None
-
-
-def _one_line(e: Exception) -> str:
-    return " ".join(str(e).split())
+    run(app)
 
 
 if __name__ == "__main__":

@@ -19,14 +19,13 @@ status 1, or 2 for bad usage).
 from __future__ import annotations
 
 import getpass
-import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from graph import analytics, case, resolve, risk, screen
+from graph.cli_common import out as _out
 from graph.errors import DataError, SchemaError
 from graph.store import DEFAULT_CAP, open_store
 
@@ -40,14 +39,6 @@ CapOpt = Annotated[int, typer.Option(help="Neighbours shown per node before 'N m
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Investigation commands: analytics, resolution, screening, cases.")
 resolve_app = typer.Typer(help="Entity resolution: proposals, accept, undo.")
-
-
-def _out(data, as_json: bool, text: str) -> None:
-    if as_json:
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
-    else:
-        typer.echo(text)
 
 
 # --- analyse --------------------------------------------------------------------

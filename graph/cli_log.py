@@ -21,8 +21,10 @@ from typing import Annotated
 import typer
 
 from graph import audit, dutylog, users
+from graph.cli_common import one_line as _one_line
+from graph.cli_common import out as _out
+from graph.cli_common import run
 from graph.dutylog import KINDS, DutyLog, LogError
-from graph.errors import CustomsGraphError, SchemaError
 
 log_app = typer.Typer(no_args_is_help=True, help="The duty log: findings, instructions and "
                       "results, verified and handed over between shifts.")
@@ -36,21 +38,9 @@ ShiftOpt = Annotated[str | None, typer.Option(
     "--shift", "-s", help='Shift name, e.g. "2017-06-21 day" (default: the current one).')]
 
 
-def _out(data, as_json: bool, text: str) -> None:
-    if as_json:
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
-    else:
-        typer.echo(text)
-
-
 def _user(action: str) -> users.User:
     """The signed-in (or, in single-user mode, local) user, if allowed `action`."""
     return users.require(users.cli_user(), action)
-
-
-def _one_line(text) -> str:
-    return " ".join(str(text).split())
 
 
 # --- log ------------------------------------------------------------------------------
@@ -329,27 +319,7 @@ app.add_typer(users_app, name="users")
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run `app` with graph/cli.py's error mapping (SystemExit with 0, 1 or 2)."""
-    try:
-        rc = app(args=argv, standalone_mode=False, prog_name="customs-graph")
-    except typer.Exit as e:
-        raise SystemExit(e.exit_code) from None
-    except (typer.BadParameter, SchemaError) as e:
-        typer.echo(f"error: {_one_line(e)}", err=True)
-        raise SystemExit(2) from None
-    except CustomsGraphError as e:
-        typer.echo(f"error: {_one_line(e)}", err=True)
-        raise SystemExit(1) from None
-    except typer.Abort:
-        typer.echo("error: aborted", err=True)
-        raise SystemExit(1) from None
-    except Exception as e:
-        if hasattr(e, "format_message") and isinstance(getattr(e, "exit_code", None), int):
-            typer.echo(f"error: {_one_line(e.format_message())}", err=True)
-            raise SystemExit(e.exit_code) from None
-        typer.echo(f"error: {type(e).__name__}: {_one_line(e)}", err=True)
-        raise SystemExit(1) from None
-    raise SystemExit(rc if isinstance(rc, int) else 0)
+    run(app, argv)
 
 
 if __name__ == "__main__":
