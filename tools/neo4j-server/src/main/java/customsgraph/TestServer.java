@@ -78,6 +78,8 @@ public final class TestServer {
                 .setConfig(HttpsConnector.enabled, false)
                 .setConfig(GraphDatabaseSettings.auth_enabled, false)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(256))
+                // As a packaged server: LOAD CSV may not read the host's files.
+                .setConfig(GraphDatabaseSettings.allow_file_urls, false)
                 .setConfig(GraphDatabaseSettings.tx_state_memory_allocation,
                         GraphDatabaseSettings.TransactionStateMemoryAllocation.ON_HEAP)
                 // Throwaway data: keep only the latest transaction log file.
