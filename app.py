@@ -7,6 +7,7 @@ Pages live in ui/pages/ and only arrange widgets; the work is done in ui/ and gr
 
 import streamlit as st
 
+from ui.auth import gate
 from ui.common import app_icon, language_switch, page_style, sidebar_store
 from ui.i18n import t
 
@@ -28,6 +29,8 @@ nav = st.navigation({
         _page("paths", ":material/route:"),
         _page("routes", ":material/flight_takeoff:"),
         _page("timeline", ":material/timeline:"),
+        _page("analysis", ":material/insights:"),
+        _page("resolve", ":material/join:"),
     ],
     t("nav.group.queries"): [
         _page("saved", ":material/bookmarks:"),
@@ -38,5 +41,6 @@ nav = st.navigation({
         _page("duty_log", ":material/edit_note:"),
     ],
 })
-sidebar_store()
-nav.run()
+if gate():  # once users exist, every page asks for sign-in first
+    sidebar_store()
+    nav.run()

@@ -38,10 +38,17 @@ def caption(node: Node, width: int = 0) -> str:
 
 
 def describe(node: Node) -> str:
-    """One line naming an entity: label, caption and key."""
+    """One line naming an entity: label, caption and key (personal data masked
+    for a role that may not see it)."""
+    from ui import auth
+
+    node = auth.mask_node(node)
+    key = auth.mask_key(node)
     cap = caption(node)
+    if cap == node.key:
+        cap = key
     head = f"{label_name(node.label)} · {cap}"
-    return head if cap == node.key else f"{head} · {node.key}"
+    return head if cap == key else f"{head} · {key}"
 
 
 def ordered_properties(node: Node) -> list[tuple[str, object]]:
@@ -55,7 +62,10 @@ def ordered_properties(node: Node) -> list[tuple[str, object]]:
 
 
 def properties_frame(node: Node) -> pd.DataFrame:
-    rows = [(k, str(v)) for k, v in ordered_properties(node)]
+    """The node's property table, personal data masked for a role that may not see it."""
+    from ui import auth
+
+    rows = [(k, str(v)) for k, v in ordered_properties(auth.mask_node(node))]
     return pd.DataFrame(rows, columns=[t("common.property"), t("common.value")])
 
 
@@ -125,6 +135,7 @@ def entity_picker(key: str, label: str, default: str = "") -> Node | None:
     if not q.strip():
         return None
     found = state.search(state.store_url(), q.strip())
+    _audit_search(key, q.strip(), len(found))
     if not found:
         st.caption(t("common.no_match", q=md_escape(q.strip())))
         return None
@@ -134,6 +145,16 @@ def entity_picker(key: str, label: str, default: str = "") -> Node | None:
     choice = st.selectbox(t("common.results", n=len(found)), list(by_id),
                           format_func=lambda i: describe(by_id[i]), key=f"{key}_pick")
     return by_id.get(choice)
+
+
+def _audit_search(key: str, text: str, n: int) -> None:
+    """A search goes into the audit trail once, not on every rerun that shows it."""
+    from ui import auth
+
+    seen = f"{key}_audited"
+    if st.session_state.get(seen) != text:
+        auth.record("search", {"text": text, "labels": [], "results": n, "page": key})
+        st.session_state[seen] = text
 
 
 def label_options() -> list[str]:

@@ -7,7 +7,7 @@ import json
 import streamlit as st
 
 from graph.errors import QueryError, ReadOnlyError
-from ui import results, state
+from ui import auth, results, state
 from ui.i18n import t
 
 RESULT_KEY = "console_result"
@@ -68,7 +68,8 @@ def render() -> None:
             st.error(t("console.bad_params", msg=str(e)), icon=":material/error:")
             return
         try:
-            ss[RESULT_KEY] = state.get_store().query(
+            auth.require("query")
+            res = state.get_store().query(
                 ss.console_cypher, params, limit=int(ss.console_limit),
                 timeout_s=float(ss.console_timeout))
         except ReadOnlyError as e:
@@ -77,6 +78,9 @@ def render() -> None:
         except QueryError as e:
             st.error(t("common.error", msg=str(e)), icon=":material/error:")
             return
+        auth.record("query", {"name": "cypher", "cypher": ss.console_cypher, "params": params,
+                              "rows": len(res.rows)})
+        ss[RESULT_KEY] = res
     res = ss.get(RESULT_KEY)
     if res is not None:
         results.show(res, key="console_res", filename="cypher.csv")

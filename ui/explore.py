@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from graph.store import DEFAULT_CAP
-from ui import graphview, state
+from ui import auth, graphview, state
 from ui.common import (
     describe,
     entity_picker,
@@ -156,6 +156,8 @@ def _node_panel(ws) -> None:
               icon=":material/remove_circle:", width="stretch")
     st.dataframe(properties_frame(node), hide_index=True, width="stretch",
                  height=min(38 + 35 * max(1, len(node.properties) - 2), 420))
+    if auth.masks():
+        st.caption(":material/visibility_off: " + t("auth.masked"))
 
 
 def render() -> None:
@@ -181,8 +183,8 @@ def render() -> None:
         _node_panel(ws)
     with left:
         _history_row(ws)
-        graphview.show(shown, key=GRAPH_KEY, selected=ss.get(SEL_KEY), focus=ws.focus,
-                       pinned=ws.pinned, expandable=True, height=640,
+        graphview.show(auth.mask_subgraph(shown), key=GRAPH_KEY, selected=ss.get(SEL_KEY),
+                       focus=ws.focus, pinned=ws.pinned, expandable=True, height=640,
                        on_select=_on_select, on_expand=_on_expand)
         hidden = len(ws.sub.nodes) - len(shown.nodes)
         notes = [flash] if flash else []

@@ -7,6 +7,7 @@ no change. When FORMATS has no "html", the app's own standalone page
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import re
 import tempfile
@@ -15,7 +16,7 @@ from pathlib import Path
 import streamlit as st
 
 from graph import export as exporter
-from ui import graphview
+from ui import auth, graphview
 from ui.common import md_escape
 from ui.i18n import t
 from ui.workspace import workspace
@@ -57,9 +58,18 @@ def _bytes(sub, fmt: str) -> bytes:
     return export_bytes(sub, fmt)
 
 
+def _record(fmt: str, file: str, data: bytes, nodes: int, edges: int) -> None:
+    auth.require("export")
+    auth.record("export", {"format": fmt, "file": file, "sha256": hashlib.sha256(data).hexdigest(),
+                           "bytes": len(data), "nodes": nodes, "edges": edges})
+
+
 def render() -> None:
     st.title(t("export.title"))
     st.caption(t("export.intro"))
+    if not auth.can("export"):
+        st.warning(t("auth.export_refused", role=auth.role()), icon=":material/block:")
+        return
     ws = workspace()
     if not ws.sub.nodes:
         st.info(t("common.empty_working"), icon=":material/hub:")
@@ -90,5 +100,7 @@ def render() -> None:
             st.download_button(f"{stem}{ext}", data,
                                file_name=f"{stem}{ext}", mime=mime, key=f"export_{fmt}",
                                icon=":material/download:",
-                               type="primary" if fmt == "html" else "secondary")
+                               type="primary" if fmt == "html" else "secondary",
+                               on_click=_record, args=(fmt, f"{stem}{ext}", data,
+                                                       len(ws.sub.nodes), len(ws.sub.edges)))
             st.caption(f"{len(data):,} B")

@@ -19,6 +19,7 @@ from pathlib import Path as FsPath
 
 from graph import schema
 from graph.model import Edge, Node, Subgraph
+from ui import auth
 from ui.common import ordered_properties
 from ui.i18n import label_name, t
 
@@ -73,7 +74,7 @@ def _short(value, width: int = 80) -> str:
 
 def node_title(node: Node) -> str:
     """Plain-text tooltip: label, key, then the properties."""
-    lines = [f"{label_name(node.label)}: {node.key}"]
+    lines = [f"{label_name(node.label)}: {auth.mask_key(node)}"]  # a phone is personal
     shown = 0
     for k, v in ordered_properties(node):
         if k == schema.label(node.label).key:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import numbers
 
 import pandas as pd
 import streamlit as st
 
-from graph import schema
+from graph import schema, users
 from graph.errors import SchemaError
 from graph.model import Edge, Node, Path, QueryResult, Subgraph
-from ui import graphview
+from ui import auth, graphview
 from ui.common import caption
 from ui.i18n import t
 from ui.workspace import workspace
@@ -20,21 +21,48 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell_text(value) -> str:
+    """A value as table text; node ids whose key is personal (a phone number)
+    masked for a role that may not see personal data."""
     if value is None:
         return ""
     if isinstance(value, Node):
         cap = caption(value)
-        return value.id if cap == value.key else f"{value.id} ({cap})"
+        ref = auth.mask_ref(value.id)
+        return ref if cap in (value.key, ref.split(":", 1)[1]) else f"{ref} ({cap})"
     if isinstance(value, Edge):
-        return f"{value.source} -[{value.type}]-> {value.target}"
+        return f"{auth.mask_ref(value.source)} -[{value.type}]-> {auth.mask_ref(value.target)}"
     if isinstance(value, Path):
-        return " → ".join(n.id for n in value.nodes)
+        return " → ".join(auth.mask_ref(n.id) for n in value.nodes)
     if isinstance(value, list):
         return ", ".join(cell_text(v) for v in value)
     if isinstance(value, dict):
         return json.dumps({k: cell_text(v) if isinstance(v, (Node, Edge, Path)) else v
                            for k, v in value.items()}, ensure_ascii=False, default=str)
     return str(value)
+
+
+def _mask_value(value):
+    if isinstance(value, Node):
+        return auth.mask_node(value)
+    if isinstance(value, Path):
+        return Path(tuple(auth.mask_node(n) for n in value.nodes), value.edges)
+    if isinstance(value, list):
+        return [_mask_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _mask_value(v) for k, v in value.items()}
+    return value
+
+
+def masked(res: QueryResult) -> QueryResult:
+    """The result as the signed-in user may see it: nodes' personal properties
+    masked for viewers, and whole columns that read a personal property
+    (`p.passport_no`)."""
+    if not auth.masks():
+        return res
+    hide = [auth.personal_column(c) for c in res.columns]
+    rows = [[users.MASK if i < len(hide) and hide[i] and v not in (None, "")
+             else _mask_value(v) for i, v in enumerate(row)] for row in res.rows]
+    return QueryResult(list(res.columns), rows, res.truncated)
 
 
 def frame(res: QueryResult) -> pd.DataFrame:
@@ -114,7 +142,9 @@ def subgraph(res: QueryResult) -> Subgraph:
 
 def show(res: QueryResult, *, key: str, filename: str = "result.csv",
          graph_first: bool = False) -> None:
-    """Table (with CSV download) and, when the result holds nodes, the graph."""
+    """Table (with CSV download) and, when the result holds nodes, the graph;
+    personal data masked for a role that may not see it."""
+    res = masked(res)
     df = frame(res)
     sub = subgraph(res)
     st.caption(t("common.rows", n=len(res.rows)))
@@ -126,12 +156,19 @@ def show(res: QueryResult, *, key: str, filename: str = "result.csv",
     views = dict(zip(tabs, st.tabs(tabs), strict=True))
     with views[t("common.table")]:
         st.dataframe(df, hide_index=True, width="stretch")
-        st.download_button(t("common.csv"), csv_bytes(df), file_name=filename, mime="text/csv",
-                           key=f"{key}_csv", icon=":material/download:")
+        data = csv_bytes(df)
+        st.download_button(t("common.csv"), data, file_name=filename, mime="text/csv",
+                           key=f"{key}_csv", icon=":material/download:",
+                           on_click=_record_csv, args=(filename, data, len(res.rows)))
     if sub.nodes:
         with views[t("common.graph")]:
             graphview.show(sub, key=f"{key}_graph", height=520)
             add_button(sub, key=f"{key}_add")
+
+
+def _record_csv(filename: str, data: bytes, rows: int) -> None:
+    auth.record("export", {"format": "csv", "file": filename,
+                           "sha256": hashlib.sha256(data).hexdigest(), "rows": rows})
 
 
 def add_button(sub: Subgraph, *, key: str) -> None:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from graph import queries as saved
 from graph.text import fold
-from ui import results, state
+from ui import auth, results, state
 from ui.common import md_escape
 from ui.i18n import t
 
@@ -105,8 +105,10 @@ def render() -> None:
                                               icon=":material/play_arrow:")
         if submitted:
             st.session_state[RESULT_KEY] = (q.name, None)
+            auth.require("query")
             res = saved.run(state.get_store(), q, values, limit=int(limit),
                             timeout_s=state.TIMEOUT_S)
+            auth.record("query", {"name": q.name, "params": values, "rows": len(res.rows)})
             st.session_state[RESULT_KEY] = (q.name, res)
         done = st.session_state.get(RESULT_KEY)
         if done and done[0] == q.name and done[1] is not None:

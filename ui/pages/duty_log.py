@@ -15,10 +15,11 @@ import streamlit as st
 from graph import audit, dutylog, users
 from graph.dutylog import KINDS, DutyLog
 from graph.errors import CustomsGraphError
+from ui import auth
 from ui.common import md_escape, run_page
 from ui.i18n import lang
 
-USER_KEY = "auth_user"  # session: the users.User signed in (when users are set up)
+USER_KEY = auth.USER_KEY  # session: the users.User signed in (when users are set up)
 _MSG_KEY = "dutylog_msg"
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -62,11 +63,6 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "with the chain head to check the log against later.",
         "download_md": "Download Markdown",
         "download_html": "Download HTML",
-        "sign_in": "Sign in",
-        "sign_in_help": "Users are set up: sign in to read and write the duty log.",
-        "name": "User name",
-        "password": "Password",
-        "sign_in_failed": "Wrong user name or password.",
         "sign_out": "Sign out",
         "not_allowed": "Your role ({role}) may not read the duty log.",
     },
@@ -110,11 +106,6 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "chuỗi để đối chiếu sổ về sau.",
         "download_md": "Tải Markdown",
         "download_html": "Tải HTML",
-        "sign_in": "Đăng nhập",
-        "sign_in_help": "Hệ thống đã có người dùng: hãy đăng nhập để đọc và ghi sổ nhật ký.",
-        "name": "Tên người dùng",
-        "password": "Mật khẩu",
-        "sign_in_failed": "Sai tên người dùng hoặc mật khẩu.",
         "sign_out": "Đăng xuất",
         "not_allowed": "Vai trò của bạn ({role}) không được xem sổ nhật ký.",
     },
@@ -129,27 +120,13 @@ def _t(key: str, **values) -> str:
 # --- who ------------------------------------------------------------------------------
 def current_user() -> users.User | None:
     """The local admin in single-user mode, else whoever signed in this session."""
-    if users.single_user():
-        return users.User(users.local_user_name(), "admin", local=True)
-    u = st.session_state.get(USER_KEY)
-    return u if isinstance(u, users.User) else None
+    return auth.current_user()
 
 
 def _sign_in() -> None:
-    st.info(_t("sign_in_help"), icon=":material/lock:")
-    with st.form("dutylog_sign_in", border=True):
-        name = st.text_input(_t("name"), key="dutylog_user")
-        password = st.text_input(_t("password"), type="password", key="dutylog_password")
-        if not st.form_submit_button(_t("sign_in"), type="primary"):
-            return
-    try:
-        st.session_state[USER_KEY] = users.authenticate(name, password)
-    except users.AuthError:
-        audit.record("sign_in", name or "?", {"ok": False, "where": "app"})
-        st.error(_t("sign_in_failed"), icon=":material/error:")
-        return
-    audit.record("sign_in", name, {"ok": True, "where": "app"})
-    st.rerun()
+    """The app's one sign-in form (ui.auth): app.py shows it before any page; this
+    page shows it too when it runs on its own."""
+    auth.sign_in_form()
 
 
 # --- references -----------------------------------------------------------------------
@@ -284,9 +261,8 @@ def page() -> None:
     who = _t("as", name=user.name, role=user.role)
     b.caption(md_escape(who + (f" · {_t('single')}" if user.local else "")) + "  \n"
               + md_escape(_t("log_file", name=dutylog.default_log_path().name)))
-    if not user.local and b.button(_t("sign_out"), key="dutylog_sign_out"):
-        st.session_state.pop(USER_KEY, None)
-        st.rerun()
+    if not user.local:
+        b.button(_t("sign_out"), key="dutylog_sign_out", on_click=auth.sign_out)
     with DutyLog() as dl:
         everything = dl.entries()
         fixes = dl.corrections()
