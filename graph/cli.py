@@ -18,6 +18,7 @@ import typer
 from graph import cli_extra
 from graph import export as exporter
 from graph import queries as saved
+from graph.bench import bench
 from graph.cli_common import out as _out
 from graph.cli_common import run
 from graph.cli_log import log_app, users_app
@@ -34,6 +35,7 @@ queries_app = typer.Typer(no_args_is_help=True, help="Saved queries in queries/.
 app.add_typer(queries_app, name="queries")
 app.add_typer(log_app, name="log")
 app.add_typer(users_app, name="users")
+app.command("bench")(bench)
 cli_extra.register(app)
 
 StoreOpt = Annotated[str | None, typer.Option(

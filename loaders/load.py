@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 import time
 from collections import defaultdict
@@ -25,6 +26,7 @@ from graph.store import Store, node_row
 from loaders.contract import FILES, OPTIONAL_COLUMNS, FileSpec, Row, RowGraph
 
 BATCH_ROWS = 20000
+_UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (surrogateescape)
 REJECT_COLUMNS = ("file", "line", "field", "value", "reason")
 
 
@@ -180,14 +182,10 @@ def _check_row(spec, header, values, line, rejects, seen, fr) -> RowGraph | None
         reject("", ",".join(values), f"has {len(values)} fields, the header has {len(header)}")
         return None
     raw = dict(zip(header, values, strict=True))
-    for name, value in raw.items():
-        if any("\udc80" <= ch <= "\udcff" for ch in value):
-            reject(name, value.encode("utf-8", "surrogateescape").decode("latin-1"),
-                   "is not valid UTF-8 (save the file as UTF-8)")
-            return None
-        if "\x00" in value:
-            reject(name, value.replace("\x00", "\\0"), "holds a NUL byte")
-            return None
+    joined = "".join(values)
+    # One scan of the whole row in C; the field-by-field search only for bad rows.
+    if "\x00" in joined or (not joined.isascii() and _UNDECODED.search(joined)):
+        return _bad_bytes(spec, raw, line, rejects)
     try:
         graph = spec.mapper(Row(raw))
     except DataError as e:
@@ -206,6 +204,20 @@ def _check_row(spec, header, values, line, rejects, seen, fr) -> RowGraph | None
             return None
         seen[ident] = (line, payload)
     return graph
+
+
+def _bad_bytes(spec, raw, line, rejects) -> None:
+    for name, value in raw.items():
+        if _UNDECODED.search(value):
+            rejects.append(Reject(spec.name, line, name,
+                                  value.encode("utf-8", "surrogateescape").decode("latin-1"),
+                                  "is not valid UTF-8 (save the file as UTF-8)"))
+            return None
+        if "\x00" in value:
+            rejects.append(Reject(spec.name, line, name, value.replace("\x00", "\\0"),
+                                  "holds a NUL byte"))
+            return None
+    return None
 
 
 def _write_batch(store: Store, spec: FileSpec, batch, fr: FileReport, rejects: list) -> None:

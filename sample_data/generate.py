@@ -26,7 +26,7 @@ SEED = 20170319
 HERE = Path(__file__).resolve().parent
 DEFAULT_HS = HERE.parent / 'graph' / 'data' / 'harmonized-system.csv'
 FIRST_DAY, LAST_DAY = dt.date(2016, 6, 1), dt.date(2017, 9, 30)
-UTC, DAY = dt.timezone.utc, dt.timedelta(days=1)
+UTC, DAY = dt.UTC, dt.timedelta(days=1)
 N_CIVIL = 2220                      # P000001..P002220 civilians, crew follow
 N_DECLARATIONS = 2200
 N_CONTAINERS = 1600
@@ -300,7 +300,7 @@ FOREIGN_WORDS = 'Golden|Pacific|Orient|Star|Global|Sun|Lotus|Dragon|Phoenix|Roya
 FOREIGN_KINDS = ['Trading', 'Import Export', 'Industrial', 'Logistics', 'Distribution']
 CONTAINER_OWNERS = [('MSCU', 'MSC'), ('MEDU', 'MSC'), ('MAEU', 'Maersk'), ('MSKU', 'Maersk'), ('CMAU', 'CMA CGM'),
                     ('HLXU', 'Hapag-Lloyd'), ('OOLU', 'OOCL'), ('EGHU', 'Evergreen'), ('EMCU', 'Evergreen'),  # EGLV is a SCAC, not an ISO 6346 owner code
-                   
+
                     ('WHSU', 'Wan Hai Lines'), ('YMLU', 'Yang Ming'), ('TCLU', None), ('TGHU', None), ('SEGU', None)]
 LESSEES = ['Wan Hai Lines', 'Yang Ming', 'MSC', 'CMA CGM', 'Evergreen', 'OOCL']  # leased boxes: operator is the lessee
 
@@ -487,7 +487,7 @@ class Gen:
             pid = f'P{i:06d}'
             if pid in special:
                 nat = 'CU' if pid == DECOY_MADRID else 'VN'
-                kw = dict(zip(('full_name', '_sex', 'date_of_birth'), fixed[pid])) if pid in fixed else {}
+                kw = dict(zip(('full_name', '_sex', 'date_of_birth'), fixed[pid], strict=True)) if pid in fixed else {}
                 self.make_person(pid, nat, kw.pop('_sex', None), **kw)
                 i += 1
                 continue
@@ -546,7 +546,7 @@ class Gen:
             else:
                 d['full_name'] = ascii_fold(' '.join(words[:2]))
             if n and r.random() < .5:
-                d['phone'] = self.uniq(lambda: pattern(r, r.choice(PHONE[orig['_nat']])))
+                d['phone'] = self.uniq(lambda: pattern(r, r.choice(PHONE[orig['_nat']])))  # noqa: B023 - called at once
             self.persons[pid] = d
             self.by_nat[orig['_nat']].append(pid)
 
@@ -583,7 +583,7 @@ class Gen:
     @staticmethod
     def cuba_cdg_han(keys, lo=dt.date(2017, 2, 20), hi=dt.date(2017, 4, 10)):
         return any(ROUTES[a][0] in ('HAV', 'VRA') and ROUTES[a][1] == 'CDG' and ROUTES[b][:2] == ('CDG', 'HAN')
-                   and lo <= db <= hi for (a, _), (b, db) in zip(keys, keys[1:]))
+                   and lo <= db <= hi for (a, _), (b, db) in zip(keys, keys[1:], strict=False))
 
     def free(self, pids, keys):
         start, end = self.times(*keys[0])[0] - DAY, self.times(*keys[-1])[1] + DAY
@@ -612,7 +612,7 @@ class Gen:
         for key in keys:
             self.flights.setdefault(key, self.times(*key))
             long_haul = ROUTES[key[0]][3] >= 360
-            for pid, seat in zip(pids, self.take_seats(key, len(pids))):
+            for pid, seat in zip(pids, self.take_seats(key, len(pids)), strict=True):
                 b = bags[pid] if bags else self.r.choices(range(4), [15, 40, 30, 15] if long_haul else [45, 40, 12, 3])[0]
                 self.travel.append([pid, key[0], key[1].isoformat(), 'passenger', pnr, seat, b])
         for pid in pids:
@@ -621,7 +621,7 @@ class Gen:
 
     def plant_cigar_trips(self):
         d = dt.date
-        bags = dict(zip(CIGAR_PAX, [3, 3, 2, 2]))
+        bags = dict(zip(CIGAR_PAX, [3, 3, 2, 2], strict=True))
         pax12, pax = CIGAR_PAX[:2], CIGAR_PAX
         # (travellers, legs, first day, booking label): legs with the same label share one PNR
         trips = [(pax12, ['VN19', 'AF4'], d(2016, 8, 5), 'aug16'), (pax12, ['AF3', 'VN18'], d(2016, 8, 19), 'aug16'),
@@ -1088,7 +1088,7 @@ class Gen:
         bad['items'] = [[target, n_lines + 1, '99999999', 'Hàng hóa khác chưa phân loại', 120, 'PCE', '264.00']]
         bad['dcont'] = [[r.choice(bg), 'TGHU12345']]
         bad['containers'] = [{'container_no': 'WHSU5018376', 'size_type': '45G1', 'operator': 'Wan Hai Lines'}]
-        plain = [s[0] for s in self.seizures if s[0] not in {l[0] for l in self.links if 'Person:' in l[1] or 'Flight:' in l[1]}]
+        plain = [s[0] for s in self.seizures if s[0] not in {lk[0] for lk in self.links if 'Person:' in lk[1] or 'Flight:' in lk[1]}]
         bad['links'] = [[plain[0], 'Container', 'container'], [plain[-1], 'Spaceship:X1', 'container']]
         return bad
 
@@ -1123,7 +1123,7 @@ class Gen:
         dump('persons', sorted((p for p in self.persons.values() if p['person_id'] not in bad_persons),
                                key=lambda p: p['person_id']) + bad['persons'])
         fl = []
-        for (fno, day), (dep, arr) in sorted(self.flights.items(), key=lambda kv: (kv[0][1], kv[1][0], kv[0][0])):
+        for (fno, _day), (dep, arr) in sorted(self.flights.items(), key=lambda kv: (kv[0][1], kv[1][0], kv[0][0])):
             o, d = ROUTES[fno][:2]
             fl.append([fno, o, d, dep.astimezone(self.tz[o]).isoformat(), arr.astimezone(self.tz[d]).isoformat()])
         dump('flights', fl + bad['flights'])
@@ -1137,7 +1137,7 @@ class Gen:
         dump('declaration_containers', sorted(self.dcont, key=lambda x: (order[x[0]], x[1])) + bad['dcont'])
         dump('seizures', self.seizures)
         rank = {s[0]: i for i, s in enumerate(self.seizures)}
-        dump('seizure_links', sorted(self.links, key=lambda l: rank[l[0]]) + bad['links'])
+        dump('seizure_links', sorted(self.links, key=lambda lk: rank[lk[0]]) + bad['links'])
         dump('customs_offices', [o[:3] for o in OFFICES])
         dump('ports', [[k, PORTS[k], k[:2]] for k in sorted(PORTS)])
 
