@@ -55,6 +55,17 @@ class Subgraph:
     def add_edge(self, edge: Edge) -> None:
         self.edges.setdefault(edge.id, edge)
 
+    @classmethod
+    def from_paths(cls, paths) -> Subgraph:
+        """The union of the nodes and edges of some paths."""
+        sub = cls()
+        for p in paths:
+            for n in p.nodes:
+                sub.add_node(n)
+            for e in p.edges:
+                sub.add_edge(e)
+        return sub
+
     def merge(self, other: Subgraph) -> None:
         for n in other.nodes.values():
             self.add_node(n)

@@ -43,16 +43,6 @@ def steps_frame(paths: list[Path]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _union(paths: list[Path]) -> Subgraph:
-    sub = Subgraph()
-    for p in paths:
-        for n in p.nodes:
-            sub.add_node(n)
-        for e in p.edges:
-            sub.add_edge(e)
-    return sub
-
-
 def render() -> None:
     st.title(t("paths.title"))
     st.caption(t("paths.intro"))
@@ -96,7 +86,8 @@ def render() -> None:
     st.success(t("paths.found", n=len(paths), h=len(paths[0])), icon=":material/route:")
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        graphview.show(_union(paths), key="paths_graph", focus=res["a"], height=520)
-        add_button(_union(paths), key="paths_add")
+        found = Subgraph.from_paths(paths)
+        graphview.show(found, key="paths_graph", focus=res["a"], height=520)
+        add_button(found, key="paths_add")
     with right:
         st.dataframe(steps_frame(paths), hide_index=True, width="stretch", height=560)

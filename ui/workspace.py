@@ -96,13 +96,7 @@ class Workspace:
         return len(self.sub.nodes) - before
 
     def add_paths(self, paths: list[Path]) -> int:
-        sub = Subgraph()
-        for p in paths:
-            for n in p.nodes:
-                sub.add_node(n)
-            for e in p.edges:
-                sub.add_edge(e)
-        return self.add(sub)
+        return self.add(Subgraph.from_paths(paths))
 
     def expand(self, store, node_id: str, *, cap: int, order: str = "key", labels=(),
                rel_types=()) -> int:
