@@ -34,6 +34,30 @@ def _private_log_and_users(tmp_path_factory):
             os.environ[k] = v
 
 
+CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright drives it, it downloads no browser
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A real headless Chromium; skips without it locally, fails in CI."""
+    if not Path(CHROMIUM).exists():
+        msg = (f"{CHROMIUM} is missing: install it with "
+               "`apt-get install -y chromium chromium-driver`")
+        if os.environ.get("CI"):
+            pytest.fail(msg)
+        pytest.skip(msg)
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
 def lbug_url(folder: Path) -> str:
     return f"ladybug://{folder / 'graph.lbug'}"
 

@@ -253,31 +253,22 @@ def test_html_is_offline_and_names_are_text(sub, tmp_path):
 
 
 @pytest.mark.browser
-def test_html_renders_offline_in_chromium(sub, tmp_path):
-    chromium = Path("/usr/bin/chromium")
-    if not chromium.exists():
-        pytest.skip("/usr/bin/chromium is missing")
-    sync_api = pytest.importorskip("playwright.sync_api")
+def test_html_renders_offline_in_chromium(sub, tmp_path, browser):
     path = tmp_path / "g.html"
     export.write(sub, "html", path)
     requests, dialogs, errors = [], [], []
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(chromium),
-                               args=["--headless", "--no-sandbox", "--disable-gpu"])
-        try:
-            page = b.new_page()
-            page.on("request", lambda r: requests.append(r.url))
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(path.as_uri())
-            page.wait_for_function("window.customsGraph && window.customsGraph.ready",
-                                   timeout=30_000)
-            assert page.locator("#graph canvas").count() == 1
-            page.locator("details summary").click()
-            assert page.get_by_text(EVIL, exact=True).count() >= 1
-            assert page.locator("img").count() == 0
-        finally:
-            b.close()
+    page = browser.new_page()
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    page.wait_for_function("window.customsGraph && window.customsGraph.ready",
+                           timeout=30_000)
+    assert page.locator("#graph canvas").count() == 1
+    page.locator("details summary").click()
+    assert page.get_by_text(EVIL, exact=True).count() >= 1
+    assert page.locator("img").count() == 0
+    page.close()
     assert not dialogs and not errors
     assert all(u.startswith(("file:", "data:", "about:")) for u in requests), requests
 

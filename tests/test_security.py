@@ -436,10 +436,6 @@ EVIL_COMPANY = "<img src=x onerror=alert(1)>"
 EVIL_PERSON = "<script>alert(1)</script>"
 EVIL_COMPANY_ID = "0399999999"
 EVIL_PERSON_ID = "P666"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 
 
 @pytest.fixture
@@ -497,40 +493,29 @@ def test_html_outputs_hold_hostile_names_only_escaped(html_files):
         _count("html files")
 
 
-def test_html_outputs_show_hostile_names_as_text_in_chromium(html_files):
-    if not Path(CHROMIUM).exists():
-        msg = f"{CHROMIUM} is missing: apt-get install -y chromium"
-        if os.environ.get("CI"):
-            pytest.fail(msg)
-        pytest.skip(msg)
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            for what, path in html_files.items():
-                page = browser.new_page()
-                dialogs: list[str] = []
-                page.on("dialog", lambda d, dialogs=dialogs: (dialogs.append(d.message),
-                                                               d.dismiss()))
-                page.goto(path.as_uri())
-                page.wait_for_load_state("load")
-                page.wait_for_timeout(1500)  # time for any injected handler to fire
-                body = page.text_content("body")
-                assert not dialogs, f"{what}: a dialog fired: {dialogs}"
-                assert EVIL_COMPANY in body, what
-                if what == "export":
-                    assert EVIL_PERSON in body, what
-                    assert page.evaluate("window.customsGraph && window.customsGraph.ready")
-                else:
-                    assert EVIL_PERSON in body, what  # the analyst's name
-                # No element was made from the data.
-                assert page.evaluate("document.querySelectorAll('img').length") == 0, what
-                assert page.evaluate("document.querySelectorAll('script').length") == \
-                    (3 if what == "export" else 0), what
-                page.close()
-                _count("html in chromium")
-        finally:
-            browser.close()
+def test_html_outputs_show_hostile_names_as_text_in_chromium(html_files, browser):
+    for what, path in html_files.items():
+        page = browser.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda d, dialogs=dialogs: (dialogs.append(d.message),
+                                                       d.dismiss()))
+        page.goto(path.as_uri())
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(1500)  # time for any injected handler to fire
+        body = page.text_content("body")
+        assert not dialogs, f"{what}: a dialog fired: {dialogs}"
+        assert EVIL_COMPANY in body, what
+        if what == "export":
+            assert EVIL_PERSON in body, what
+            assert page.evaluate("window.customsGraph && window.customsGraph.ready")
+        else:
+            assert EVIL_PERSON in body, what  # the analyst's name
+        # No element was made from the data.
+        assert page.evaluate("document.querySelectorAll('img').length") == 0, what
+        assert page.evaluate("document.querySelectorAll('script').length") == \
+            (3 if what == "export" else 0), what
+        page.close()
+        _count("html in chromium")
 
 
 def test_zz_report_how_many_cases_ran():
