@@ -13,6 +13,7 @@ rows by primary-key lookups; existing rows are updated only where they differ.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import threading
@@ -68,6 +69,7 @@ class LadybugStore(Store):
         self._ro = None  # (signature, Database, Connection)
         self._rw = None  # Connection while inside writing()
         self._rw_depth = 0
+        self._probe = None  # fd kept open: closing one drops this process's POSIX locks
         self._ensure_schema()
 
     # --- opening ------------------------------------------------------------
@@ -131,11 +133,31 @@ class LadybugStore(Store):
     def _reader(self):
         with self._lock:
             sig = self._signature()
+            if self._ro is not None and self._ro[0] != sig and self._writer_active():
+                # Another process is loading: keep serving the last committed
+                # snapshot until it ends. Opening the database while a writer
+                # checkpoints has crashed the engine (a segfault in
+                # Database(read_only=True)), so readers reopen only between writes.
+                return self._ro[1], self._ro[2]
             if self._ro is None or self._ro[0] != sig:
                 self._close_reader()
                 db, conn = self._open(read_only=True)
                 self._ro = (sig, db, conn)
             return self._ro[1], self._ro[2]
+
+    def _writer_active(self) -> bool:
+        """Whether another process holds the write lock (the engine takes a POSIX
+        lock on the database file; a shared probe fails while it is held)."""
+        if self._rw is not None:
+            return False
+        try:
+            if self._probe is None:
+                self._probe = os.open(self.path, os.O_RDONLY)
+            fcntl.lockf(self._probe, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        fcntl.lockf(self._probe, fcntl.LOCK_UN)
+        return False
 
     def _close_reader(self):
         if self._ro is not None:
@@ -165,6 +187,9 @@ class LadybugStore(Store):
     def close(self) -> None:
         with self._lock:
             self._close_reader()
+            if self._probe is not None:
+                os.close(self._probe)
+                self._probe = None
 
     # --- reads --------------------------------------------------------------
     def read(self, cypher, params=None):
