@@ -58,6 +58,19 @@ def browser():
             b.close()
 
 
+@pytest.fixture
+def local_officer(tmp_path, monkeypatch):
+    """A duty log and a users file of the test's own, used as "local-officer",
+    with no password in the environment."""
+    from graph import users
+
+    monkeypatch.setenv("CUSTOMS_GRAPH_LOG", str(tmp_path / "dutylog.sqlite3"))
+    monkeypatch.setenv(users.ENV_USERS, str(tmp_path / "users.json"))
+    monkeypatch.setenv(users.ENV_USER, "local-officer")
+    monkeypatch.delenv(users.ENV_PASSWORD, raising=False)
+    monkeypatch.delenv(users.ENV_NEW_PASSWORD, raising=False)
+
+
 def lbug_url(folder: Path) -> str:
     return f"ladybug://{folder / 'graph.lbug'}"
 

@@ -12,13 +12,7 @@ import pytest
 from graph import audit, cli_log, users
 from graph.dutylog import DutyLog, LogError
 
-
-@pytest.fixture(autouse=True)
-def _env(tmp_path, monkeypatch):
-    monkeypatch.setenv("CUSTOMS_GRAPH_LOG", str(tmp_path / "dutylog.sqlite3"))
-    monkeypatch.setenv(users.ENV_USERS, str(tmp_path / "users.json"))
-    monkeypatch.setenv(users.ENV_USER, "local-officer")
-    monkeypatch.delenv(users.ENV_PASSWORD, raising=False)
+pytestmark = pytest.mark.usefixtures("local_officer")
 
 
 @pytest.fixture

@@ -18,13 +18,7 @@ from graph.users import AuthError, UserStore
 PASSWORDS = {"ada": "correct horse battery", "bao": "staple-9-battery", "chi": "viewer pass 1"}
 
 
-@pytest.fixture(autouse=True)
-def _env(tmp_path, monkeypatch):
-    monkeypatch.setenv("CUSTOMS_GRAPH_LOG", str(tmp_path / "dutylog.sqlite3"))
-    monkeypatch.setenv(users.ENV_USERS, str(tmp_path / "users.json"))
-    monkeypatch.setenv(users.ENV_USER, "local-officer")
-    monkeypatch.delenv(users.ENV_PASSWORD, raising=False)
-    monkeypatch.delenv(users.ENV_NEW_PASSWORD, raising=False)
+pytestmark = pytest.mark.usefixtures("local_officer")
 
 
 @pytest.fixture
