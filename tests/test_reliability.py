@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -82,24 +83,31 @@ def assert_same_graph(got: dict, want: dict) -> None:
         assert _canon(got["hoods"][ref]) == _canon(want["hoods"][ref]), ref
 
 
+@contextmanager
+def load_process(url: str, rejects: Path):
+    """`customs-graph load sample_data` in a subprocess, reaped whatever the block does."""
+    proc = subprocess.Popen(load_cmd(url, rejects), cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stderr.close()
+
+
 def kill_part_way(url: str, rejects: Path, after_s: float) -> float:
     """Start the load, SIGKILL it after `after_s` seconds; it must still be running then.
     Returns how long it ran."""
     t0 = time.monotonic()
-    proc = subprocess.Popen(load_cmd(url, rejects), cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
-    try:
+    with load_process(url, rejects) as proc:
         time.sleep(after_s)
         assert proc.poll() is None, (
             f"the load finished within {after_s:.1f} s, before it could be killed: "
             f"{proc.stderr.read()}")
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        proc.stderr.close()
     assert proc.returncode == -signal.SIGKILL
     return time.monotonic() - t0
 
@@ -130,21 +138,14 @@ def kill_during_checkpoint(url: str, rejects: Path, not_before_s: float) -> floa
     """Start the load and SIGKILL it at the first checkpoint (LadybugDB's .shadow
     file present) after `not_before_s` seconds. Returns how long it ran."""
     t0 = time.monotonic()
-    proc = subprocess.Popen(load_cmd(url, rejects), cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
     shadow = shadow_file(url)
-    try:
+    with load_process(url, rejects) as proc:
         while proc.poll() is None:
             if time.monotonic() - t0 >= not_before_s and shadow.exists():
                 proc.send_signal(signal.SIGKILL)
                 break
             time.sleep(0.002)
         proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        proc.stderr.close()
     if proc.returncode != -signal.SIGKILL:  # the set-up failed, not the store
         raise RuntimeError("the load ended before a checkpoint could be killed")
     return time.monotonic() - t0
@@ -197,11 +198,9 @@ def test_neo4j_load_killed_part_way_then_rerun_equals_uninterrupted(reference, e
                                                                      neo4j_url, tmp_path):
     # An uninterrupted Neo4j load takes several times the embedded one; kill it
     # once some nodes are committed and well before the end.
-    proc = subprocess.Popen(load_cmd(neo4j_url, tmp_path / "rejects.csv"), cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     final = reference["snapshot"]["counts"]
     total = sum(final["nodes"].values())
-    try:
+    with load_process(neo4j_url, tmp_path / "rejects.csv") as proc:
         deadline = time.monotonic() + 300
         seen = 0
         while time.monotonic() < deadline and proc.poll() is None:
@@ -214,11 +213,6 @@ def test_neo4j_load_killed_part_way_then_rerun_equals_uninterrupted(reference, e
         assert 0 < seen < total
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        proc.stderr.close()
     assert proc.returncode == -signal.SIGKILL
     assert_partial(empty_neo4j.counts(), final)
     run_load(neo4j_url, tmp_path / "rejects2.csv")
