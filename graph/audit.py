@@ -5,17 +5,35 @@ It lives in the duty log's SQLite file (graph.dutylog), in its own table that
 triggers keep append-only. Callers record; nothing here decides what to record:
 
     audit.record("query", who, {"name": "transit_chain", "params": {...}, "rows": 12})
+
+Tamper-evident like the duty log: each record's hash is the SHA-256 of a
+canonical JSON of its fields and the previous record's hash, computed and
+inserted in one IMMEDIATE transaction so that concurrent writers (the app, the
+CLI) keep one chain. `check(log)` names every edited, removed, moved or
+inserted record. A file written before the chain existed is chained on its first
+open, in id order (`migrate`), and the meta table says when and how far: edits
+made before then cannot be told.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.dutylog import DutyLog, LogError, now_utc
+from graph.dutylog import (
+    GENESIS,
+    DutyLog,
+    LogError,
+    Problem,
+    _trigger_sql,
+    chain_problems,
+    last_given,
+    now_utc,
+)
 
 # What the trail records, and the details each action is expected to carry.
 ACTIONS = {
@@ -24,12 +42,15 @@ ACTIONS = {
     "export": "format, file, sha256, nodes, edges (or what was exported)",
     "merge": "refs, decision (accepted/rejected), score",
     "load": "folder, rows, rejected, rejects_file",
-    "user": "change (add/remove/role), name, role",
-    "sign_in": "ok (true/false)",
+    "user": "change (add/remove/role/password/disable/enable), name, role",
+    "sign_in": "ok (true/false), method (password/oidc), reason when refused",
     "verify": "ok, problems",
+    "watchlist": "change (saved/replaced), file, sha256, entries, problems, replaced",
 }
 CSV_COLUMNS = ("id", "time", "who", "action", "details")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
+CHAIN_FORMAT = 1
+MIGRATED_KEY = "audit_chain_migrated"  # meta: when records written before the chain got one
 
 
 @dataclass(frozen=True)
@@ -51,6 +72,149 @@ def _open(log: DutyLog | str | Path | None) -> tuple[DutyLog, bool]:
     return DutyLog(log), True
 
 
+# --- the chain ------------------------------------------------------------------------
+def canonical(fields: dict) -> bytes:
+    """The bytes a record's hash covers: time, who, action, the details exactly as
+    stored (text) and the previous hash; not the id, which is only a position."""
+    data = {k: fields[k] for k in ("time", "who", "action", "details", "prev_hash")}
+    data["format"] = CHAIN_FORMAT
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      allow_nan=False).encode("utf-8")
+
+
+def record_hash(fields: dict) -> str:
+    return hashlib.sha256(canonical(fields)).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Row:
+    id: int
+    time: str
+    who: str
+    action: str
+    details: str
+    prev_hash: str
+    hash: str
+
+    def fields(self) -> dict:
+        return {"time": self.time, "who": self.who, "action": self.action,
+                "details": self.details, "prev_hash": self.prev_hash}
+
+
+_ROW_COLS = "id, time, who, action, details, prev_hash, hash"
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Give an audit table written before the chain existed its hash columns and
+    chain its records in id order; recorded in meta (MIGRATED_KEY). Idempotent:
+    checked again under the write lock, so two processes opening the old file at
+    once migrate it once. Returns the number of records chained."""
+    if _has_chain(conn):
+        return 0
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if _has_chain(conn):
+            conn.execute("ROLLBACK")
+            return 0
+        conn.execute("ALTER TABLE audit ADD COLUMN prev_hash TEXT NOT NULL DEFAULT ''")
+        conn.execute("ALTER TABLE audit ADD COLUMN hash TEXT NOT NULL DEFAULT ''")
+        # The one sanctioned UPDATE: the trigger goes only inside this transaction,
+        # so no other connection ever sees the table without it.
+        conn.execute("DROP TRIGGER IF EXISTS audit_no_update")
+        prev, n, last_id = GENESIS, 0, None
+        rows = conn.execute("SELECT id, time, who, action, details FROM audit ORDER BY id")
+        for rid, t, who, action, details in rows.fetchall():
+            h = record_hash({"time": t, "who": who, "action": action, "details": details,
+                             "prev_hash": prev})
+            conn.execute("UPDATE audit SET prev_hash = ?, hash = ? WHERE id = ?", (prev, h, rid))
+            prev, n, last_id = h, n + 1, rid
+        for name, sql in _trigger_sql("audit"):
+            if name == "audit_no_update":
+                conn.execute(sql)
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                     (MIGRATED_KEY, json.dumps({"time": now_utc(), "records": n,
+                                                "last_id": last_id})))
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return n
+
+
+def _has_chain(conn: sqlite3.Connection) -> bool:
+    return "hash" in {r[1] for r in conn.execute("PRAGMA table_info(audit)")}
+
+
+def migrated(log: DutyLog) -> dict | None:
+    """{"time", "records", "last_id"} when the chain was added to an older file."""
+    row = log.conn.execute("SELECT value FROM meta WHERE key = ?", (MIGRATED_KEY,)).fetchone()
+    if row is None:
+        return None
+    try:
+        value = json.loads(row[0])
+    except ValueError:
+        return {"time": "?", "records": None, "last_id": None}
+    return value if isinstance(value, dict) else None
+
+
+@dataclass
+class AuditVerification:
+    records: int
+    head_id: int | None
+    head_hash: str
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict:
+        return {"ok": self.ok, "records": self.records,
+                "head": {"id": self.head_id, "hash": self.head_hash},
+                "problems": [{"record": p.entry_id, "problem": p.message}
+                             for p in self.problems],
+                "notes": list(self.notes)}
+
+
+def check(log: DutyLog | str | Path | None = None) -> AuditVerification:
+    """Walk the audit chain: every edited, removed, moved or inserted record, each
+    naming the record concerned (Problem.entry_id is the record id)."""
+    dl, owned = _open(log)
+    try:
+        rows = [_Row(*r) for r in dl.conn.execute(f"SELECT {_ROW_COLS} FROM audit ORDER BY id")]
+        problems: list[Problem] = []
+        if "audit" in dl.removed_triggers:
+            problems.append(Problem(None, "the audit trail's append-only triggers had been "
+                                          "removed from the file (now restored): check the "
+                                          "records below"))
+        problems += chain_problems(rows, lambda r: record_hash(r.fields()),
+                                   last_given=last_given(dl.conn, "audit"),
+                                   one="audit record", many="audit records",
+                                   whole="the audit trail")
+        notes = []
+        m = migrated(dl)
+        if m is not None:
+            upto = f"records up to {m['last_id']}" if m.get("last_id") else "no records"
+            notes.append(f"the audit chain was added on {m.get('time')}: {upto} were chained "
+                         "then, as they stood; changes made to them before that cannot be "
+                         "detected")
+    except sqlite3.DatabaseError as e:
+        raise LogError(f"cannot read the audit trail: {e}") from None
+    finally:
+        if owned:
+            dl.close()
+    problems.sort(key=lambda p: (p.entry_id is not None, p.entry_id or 0))
+    head_id, head_hash = (rows[-1].id, rows[-1].hash) if rows else (None, GENESIS)
+    return AuditVerification(len(rows), head_id, head_hash, problems, notes)
+
+
+def verify(log: DutyLog | str | Path | None = None) -> list[Problem]:
+    return check(log).problems
+
+
+# --- records --------------------------------------------------------------------------
 def check_action(action: str) -> str:
     a = (action or "").strip().lower()
     if a not in ACTIONS:
@@ -76,14 +240,28 @@ def record(action: str, who: str | None = None, details: dict | None = None, *,
     if not text.startswith("{"):
         raise LogError("audit details must be a mapping")
     dl, owned = _open(log)
+    cur = dl.conn.cursor()
     try:
+        # The link and the insert in one write transaction: a second writer waits,
+        # then links to this record, so the chain never forks.
+        cur.execute("BEGIN IMMEDIATE")
+        last = cur.execute("SELECT time, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
         t = now_utc()
-        cur = dl.conn.execute("INSERT INTO audit (time, who, action, details) VALUES (?,?,?,?)",
-                              (t, who, action, text))
-        return AuditRecord(cur.lastrowid, t, who, action, json.loads(text))
+        if last and last[0] > t:  # never earlier than the record before (clock steps back)
+            t = last[0]
+        fields = {"time": t, "who": who, "action": action, "details": text,
+                  "prev_hash": last[1] if last else GENESIS}
+        cur.execute("INSERT INTO audit (time, who, action, details, prev_hash, hash) "
+                    "VALUES (?,?,?,?,?,?)", (t, who, action, text, fields["prev_hash"],
+                                             record_hash(fields)))
+        new_id = cur.lastrowid
+        cur.execute("COMMIT")
+        return AuditRecord(new_id, t, who, action, json.loads(text))
     except sqlite3.DatabaseError as e:
         raise LogError(f"cannot write the audit trail: {e}") from None
     finally:
+        if dl.conn.in_transaction:
+            dl.conn.execute("ROLLBACK")
         if owned:
             dl.close()
 

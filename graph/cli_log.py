@@ -153,25 +153,35 @@ def log_verify(anchor: Annotated[str | None, typer.Option(
                    help="ID:HASH of a chain head kept elsewhere (printed on every handover "
                    "report): checks the log still holds it.")] = None,
                log: LogOpt = None, as_json: JsonOpt = False):
-    """Check the chain: exit 1 and one line per edited, removed or moved entry."""
+    """Check both chains, the duty log's and the audit trail's: exit 1 and one line per
+    edited, removed or moved entry or audit record."""
     user = _user("log_read")
     mark = dutylog.parse_anchor(anchor) if anchor else None
     with DutyLog(log) as dl:
         res = dutylog.check(dl, anchor=mark)
-        audit.record("verify", user.name, {"ok": res.ok, "entries": res.entries,
-                                           "problems": [p.message for p in res.problems]},
-                     log=dl)
-    data = {"ok": res.ok, "entries": res.entries, "head": {"id": res.head_id,
-                                                           "hash": res.head_hash},
-            "problems": [p.to_json() for p in res.problems]}
-    if res.ok:
-        _out(data, as_json, f"ok: {res.entries} entries, chain head #{res.head_id or 0} "
-                            f"{res.head_hash}")
+        # Problems name record ids and what was done to them, never their contents.
+        trail = audit.check(dl)
+        audit.record("verify", user.name, {
+            "ok": res.ok and trail.ok, "entries": res.entries, "audit_records": trail.records,
+            "problems": [p.message for p in res.problems + trail.problems]}, log=dl)
+    data = {"ok": res.ok and trail.ok, "entries": res.entries,
+            "head": {"id": res.head_id, "hash": res.head_hash},
+            "problems": [p.to_json() for p in res.problems], "audit": trail.to_json()}
+    lines = [_one_line(p.message) for p in res.problems + trail.problems]
+    if not lines:
+        _out(data, as_json, "\n".join(
+            [f"ok: {res.entries} entries, chain head #{res.head_id or 0} {res.head_hash}",
+             f"ok: {trail.records} audit records, chain head #{trail.head_id or 0} "
+             f"{trail.head_hash}"] + [f"note: {_one_line(n)}" for n in trail.notes]))
         return
-    _out(data, as_json, "\n".join(_one_line(p.message) for p in res.problems))
+    _out(data, as_json, "\n".join(lines))
     # An exception, not typer.Exit: under standalone_mode=False click returns an
     # Exit's code instead of raising it, and the caller's main() may drop it.
-    raise LogError(f"the duty log failed verification: {len(res.problems)} problem(s)")
+    if not res.ok:
+        extra = f" (and the audit trail: {len(trail.problems)})" if not trail.ok else ""
+        raise LogError(f"the duty log failed verification: {len(res.problems)} problem(s)"
+                       + extra)
+    raise LogError(f"the audit trail failed verification: {len(trail.problems)} problem(s)")
 
 
 @log_app.command("handover")
@@ -249,16 +259,29 @@ PasswordOpt = Annotated[str | None, typer.Option(
 
 
 @users_app.command("add")
-def users_add(name: str,
+def users_add(name: Annotated[str, typer.Argument(
+                  help="User name; with --oidc the e-mail address (or subject id) the "
+                  "identity provider signs in.")],
               role: Annotated[str, typer.Option(help=f"One of {', '.join(users.ROLES)}.")],
-              password: PasswordOpt = None, as_json: JsonOpt = False):
+              password: PasswordOpt = None,
+              oidc: Annotated[bool, typer.Option(
+                  "--oidc", help="Signs in through the organisation's identity provider "
+                  "(the app's [auth] settings); no password.")] = False,
+              as_json: JsonOpt = False):
     """Add a user (admin; while there is none, the local user is admin)."""
     me = _user("manage_users")
     if role.strip().lower() not in users.ROLES:
         raise typer.BadParameter(f"--role must be one of {', '.join(users.ROLES)}")
-    u = users.UserStore().add(name, role, _new_password(password))
-    _audit_user(me, {"change": "add", "name": u.name, "role": u.role})
-    _out(u.to_json(), as_json, f"added {u.name} ({u.role})")
+    if oidc and password:
+        raise typer.BadParameter("--oidc users have no password: drop --password")
+    if oidc:
+        u = users.UserStore().add(name, role, oidc=True)
+    else:
+        u = users.UserStore().add(name, role, _new_password(password))
+    _audit_user(me, {"change": "add", "name": u.name, "role": u.role,
+                     **({"oidc": True} if oidc else {})})
+    _out(u.to_json(), as_json, f"added {u.name} ({u.role}"
+                               f"{', identity provider' if oidc else ''})")
 
 
 @users_app.command("remove")
@@ -285,19 +308,49 @@ def users_role(name: str, role: str, as_json: JsonOpt = False):
 def users_password(name: str, password: PasswordOpt = None, as_json: JsonOpt = False):
     """Set a user's password (admin)."""
     me = _user("manage_users")
+    if users.UserStore().entries().get(name, {}).get("oidc"):  # refuse before any prompt
+        raise users.AuthError(f"{name!r} signs in through the identity provider: it has no "
+                              "password here")
     users.UserStore().set_password(name, _new_password(password))
     _audit_user(me, {"change": "password", "name": name})
     _out({"name": name, "password": "changed"}, as_json, f"changed the password of {name}")
 
 
+def _set_disabled(name: str, disabled: bool, as_json: bool) -> None:
+    me = _user("manage_users")
+    u = users.UserStore().set_disabled(name, disabled)
+    _audit_user(me, {"change": "disable" if disabled else "enable", "name": u.name})
+    _out({**u.to_json(), "disabled": disabled}, as_json,
+         f"{u.name} is {'disabled' if disabled else 'enabled'}")
+
+
+@users_app.command("disable")
+def users_disable(name: str, as_json: JsonOpt = False):
+    """Refuse a user's sign-in, keeping the user (admin)."""
+    _set_disabled(name, True, as_json)
+
+
+@users_app.command("enable")
+def users_enable(name: str, as_json: JsonOpt = False):
+    """Let a disabled user sign in again (admin)."""
+    _set_disabled(name, False, as_json)
+
+
 @users_app.command("list")
 def users_list(as_json: JsonOpt = False):
-    """The users and their roles (admin)."""
+    """The users, their roles, how they sign in (admin)."""
     _user("manage_users")
-    found = users.UserStore().users()
-    text = "\n".join(f"{u.name:<24} {u.role}" for u in found) or (
+    found = users.UserStore().entries()
+
+    def how(u: dict) -> str:
+        return "oidc" if u.get("oidc") else "password"
+
+    text = "\n".join(f"{n:<32} {u.get('role', 'viewer'):<8} {how(u):<8}"
+                     f"{'  disabled' if u.get('disabled') else ''}".rstrip()
+                     for n, u in found.items()) or (
         "no users: single-user mode (the local user is admin)")
-    _out({"users": [{"name": u.name, "role": u.role} for u in found],
+    _out({"users": [{"name": n, "role": u.get("role", "viewer"), "sign_in": how(u),
+                     "disabled": bool(u.get("disabled"))} for n, u in found.items()],
           "single_user_mode": not found}, as_json, text)
 
 

@@ -3,7 +3,8 @@ truthfully, and handed over between shifts.
 
 One SQLite file beside the graph (not in it): `dutylog.sqlite3` in the user's
 data folder, or $CUSTOMS_GRAPH_LOG, or a path given by the caller. The audit
-trail (graph.audit) lives in the same file, in its own table.
+trail (graph.audit) lives in the same file, in its own table, chained the same
+way (`chain_problems` checks both).
 
 Append-only: triggers abort any UPDATE or DELETE of an entry; a mistake is put
 right by a new entry of kind "correction" whose `corrects` names the entry.
@@ -66,7 +67,9 @@ CREATE TABLE IF NOT EXISTS audit (
     time TEXT NOT NULL,
     who TEXT NOT NULL,
     action TEXT NOT NULL,
-    details TEXT NOT NULL
+    details TEXT NOT NULL,
+    prev_hash TEXT NOT NULL DEFAULT '',
+    hash TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS audit_action ON audit (action, time);
 """
@@ -267,9 +270,11 @@ def check_exports(exports) -> list[dict]:
 
 
 # --- the log --------------------------------------------------------------------------
-def connect(path: str | Path | None = None) -> tuple[sqlite3.Connection, Path, bool]:
-    """Open (creating if needed) the log file: WAL, tables, append-only triggers.
-    Returns (connection, path, whether triggers had been removed from an existing file)."""
+def connect(path: str | Path | None = None
+            ) -> tuple[sqlite3.Connection, Path, frozenset[str]]:
+    """Open (creating if needed) the log file: WAL, tables, append-only triggers,
+    the audit trail's chain (graph.audit.migrate). Returns (connection, path, the
+    tables whose triggers had been removed from an existing file)."""
     p = Path(path).expanduser() if path else default_log_path()
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
@@ -284,25 +289,33 @@ def connect(path: str | Path | None = None) -> tuple[sqlite3.Connection, Path, b
         triggers = {r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type='trigger'")}
         conn.executescript(_SCHEMA)
-        removed = False
+        removed = set()
         for table in APPEND_ONLY:
             for name, sql in _trigger_sql(table):
                 if table in tables and name not in triggers:
-                    removed = True
+                    removed.add(table)
                 conn.execute(sql)
         conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('format', ?)",
                      (str(FORMAT),))
+        from graph import audit  # here: graph.audit imports this module
+
+        audit.migrate(conn)
     except sqlite3.DatabaseError as e:
         conn.close()
         raise LogError(f"{p} is not a duty log: {e}") from None
-    return conn, p, removed
+    return conn, p, frozenset(removed)
 
 
 class DutyLog:
     """The duty log in one SQLite file. Use as a context manager, or close()."""
 
     def __init__(self, path: str | Path | None = None):
-        self.conn, self.path, self.triggers_were_removed = connect(path)
+        self.conn, self.path, self.removed_triggers = connect(path)
+
+    @property
+    def triggers_were_removed(self) -> bool:
+        """Whether the append-only triggers of either table had been removed."""
+        return bool(self.removed_triggers)
 
     def close(self) -> None:
         self.conn.close()
@@ -450,39 +463,38 @@ def open_log(path: str | Path | None = None) -> DutyLog:
 
 
 # --- verification ---------------------------------------------------------------------
-def _span(a: int, b: int) -> str:
-    return f"entry {a}" if a == b else f"entries {a}–{b}"
+def _span(a: int, b: int, one: str = "entry", many: str = "entries") -> str:
+    return f"{one} {a}" if a == b else f"{many} {a}–{b}"
 
 
-def check(log: DutyLog, anchor: tuple[int, str] | None = None) -> Verification:
-    """Walk the whole chain; every problem found, each naming the entry concerned."""
-    try:
-        rows = [_entry(r) for r in log.conn.execute(f"SELECT {_COLS} FROM entries ORDER BY id")]
-    except sqlite3.DatabaseError as e:
-        raise LogError(f"cannot read the duty log: {e}") from None
+def chain_problems(rows, rehash, *, last_given: int, one: str = "entry",
+                   many: str = "entries", whole: str = "the log") -> list[Problem]:
+    """The problems of a hash chain: `rows` (with id, hash, prev_hash) in id order,
+    `rehash(row)` its hash recomputed, `last_given` the highest id SQLite gave out.
+    `one`/`many`/`whole` name a row, rows and the chain in the messages. Shared by
+    the duty log and the audit trail (graph.audit)."""
+    def span(a: int, b: int) -> str:
+        return _span(a, b, one, many)
+
     problems: list[Problem] = []
-    if log.triggers_were_removed:
-        problems.append(Problem(None, "the append-only triggers had been removed from the "
-                                      "file (now restored): check the entries below"))
-
-    by_hash: dict[str, Entry] = {}
+    by_hash: dict = {}
     for e in rows:
         if e.hash in by_hash:
-            problems.append(Problem(e.id, f"entry {e.id} is a copy of entry "
+            problems.append(Problem(e.id, f"{one} {e.id} is a copy of {one} "
                                           f"{by_hash[e.hash].id}"))
         else:
             by_hash[e.hash] = e
-    # 1. content: each entry still matches its own hash
+    # 1. content: each row still matches its own hash
     for e in rows:
-        if entry_hash(_hash_fields(e)) != e.hash:
-            problems.append(Problem(e.id, f"hash mismatch: entry {e.id} was edited"))
-    # 2. the written order, from the links: walk from every entry that follows none
-    #    present (the first entry, or the one after a gap), lowest id first.
-    follower: dict[str, Entry] = {}
+        if rehash(e) != e.hash:
+            problems.append(Problem(e.id, f"hash mismatch: {one} {e.id} was edited"))
+    # 2. the written order, from the links: walk from every row that follows none
+    #    present (the first row, or the one after a gap), lowest id first.
+    follower: dict = {}
     for e in rows:
         follower.setdefault(e.prev_hash, e)
     starts = [e for e in rows if e.prev_hash == GENESIS or e.prev_hash not in by_hash]
-    chain: list[Entry] = []
+    chain: list = []
     seen: set[int] = set()
     for s in starts:
         e = s
@@ -494,21 +506,21 @@ def check(log: DutyLog, anchor: tuple[int, str] | None = None) -> Verification:
         if e.id not in seen:
             before = by_hash.get(e.prev_hash)
             other = follower.get(e.prev_hash)
-            problems.append(Problem(e.id, f"entry {e.id} does not fit in the chain: it claims "
-                                          f"to follow entry {before.id if before else '?'}, as "
-                                          f"entry {other.id if other else '?'} does (inserted "
-                                          f"or copied)"))
+            problems.append(Problem(e.id, f"{one} {e.id} does not fit in the chain: it claims "
+                                          f"to follow {one} {before.id if before else '?'}, "
+                                          f"as {one} {other.id if other else '?'} does "
+                                          f"(inserted or copied)"))
     ids = [e.id for e in chain]
     order = sorted(ids)
     moved = [i for i, (a, b) in enumerate(zip(ids, order, strict=True)) if a != b]
     if moved:
         lo, hi = moved[0], moved[-1]
         written = ", ".join(str(i) for i in ids[max(lo - 1, 0):hi + 2])
-        problems.append(Problem(order[lo], f"entries out of order: {_span(order[lo], order[hi])} "
+        problems.append(Problem(order[lo], f"{many} out of order: {span(order[lo], order[hi])} "
                                            f"were moved; by their links they were written "
                                            f"{written}"))
     # 3. breaks in the chain, in id order, not explained by a move
-    prev: Entry | None = None
+    prev = None
     for e in rows:
         want = prev.hash if prev else GENESIS
         if e.prev_hash != want and e.prev_hash not in by_hash:
@@ -516,27 +528,46 @@ def check(log: DutyLog, anchor: tuple[int, str] | None = None) -> Verification:
             if e.id > first:
                 between = (f"between {prev.id} and {e.id}" if prev
                            else f"before {e.id}")
-                problems.append(Problem(first, f"{_span(first, e.id - 1)} missing (chain "
+                problems.append(Problem(first, f"{span(first, e.id - 1)} missing (chain "
                                                f"breaks {between})"))
             elif prev is not None:
-                problems.append(Problem(prev.id, f"hash mismatch: entry {prev.id} was edited "
-                                                 f"(its hash was recomputed; entry {e.id} still "
+                problems.append(Problem(prev.id, f"hash mismatch: {one} {prev.id} was edited "
+                                                 f"(its hash was recomputed; {one} {e.id} still "
                                                  f"links to the original)"))
             else:
-                problems.append(Problem(e.id, f"entry {e.id} does not link to the start of "
-                                              f"the log"))
+                problems.append(Problem(e.id, f"{one} {e.id} does not link to the start of "
+                                              f"{whole}"))
         prev = e
-    # 4. entries removed from the end: SQLite remembers the highest id it gave out
-    row = log.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'entries'").fetchone()
-    last_given = row[0] if row else 0
+    # 4. rows removed from the end: SQLite remembers the highest id it gave out
     last = rows[-1].id if rows else 0
     if last_given > last:
-        problems.append(Problem(last + 1, f"{_span(last + 1, last_given)} missing (the log "
+        problems.append(Problem(last + 1, f"{span(last + 1, last_given)} missing ({whole} "
                                           f"ends at {last or 'the start'}, but {last_given} "
-                                          f"entries were written)"))
+                                          f"{many} were written)"))
     elif last_given < last:
-        problems.append(Problem(None, f"the entry counter ({last_given}) is behind the last "
-                                      f"entry ({last}): the file was rebuilt"))
+        problems.append(Problem(None, f"the {one} counter ({last_given}) is behind the last "
+                                      f"{one} ({last}): the file was rebuilt"))
+    return problems
+
+
+def last_given(conn: sqlite3.Connection, table: str) -> int:
+    """The highest id SQLite's AUTOINCREMENT gave out in `table`."""
+    row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+    return row[0] if row else 0
+
+
+def check(log: DutyLog, anchor: tuple[int, str] | None = None) -> Verification:
+    """Walk the whole chain; every problem found, each naming the entry concerned."""
+    try:
+        rows = [_entry(r) for r in log.conn.execute(f"SELECT {_COLS} FROM entries ORDER BY id")]
+    except sqlite3.DatabaseError as e:
+        raise LogError(f"cannot read the duty log: {e}") from None
+    problems: list[Problem] = []
+    if "entries" in log.removed_triggers:
+        problems.append(Problem(None, "the append-only triggers had been removed from the "
+                                      "file (now restored): check the entries below"))
+    problems += chain_problems(rows, lambda e: entry_hash(_hash_fields(e)),
+                               last_given=last_given(log.conn, "entries"))
     # 5. a head kept elsewhere (e.g. printed on an earlier handover report)
     if anchor is not None:
         a_id, a_hash = int(anchor[0]), str(anchor[1]).strip().lower()

@@ -17,15 +17,26 @@ Single-user mode: while no user exists the local user (CUSTOMS_GRAPH_USER, else
 the OS user name) is an admin and nobody signs in, so the quick start needs no
 set-up. Once users exist, the command line signs in with CUSTOMS_GRAPH_USER and
 CUSTOMS_GRAPH_PASSWORD.
+
+Identity provider (OIDC) users: an admin registers the e-mail address (or the
+subject id) the provider vouches for, with a role and no password
+(`users add NAME --role R --oidc`); `oidc_user(claims)` maps a signed-in
+identity to that user. An identity nobody registered is refused, never given a
+default role. A user may be disabled (kept, for the trail, but refused sign-in).
+
+Every change to the file is a read-modify-write under an exclusive lock on a
+lock file beside it, so that processes changing users at once lose nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import os
 import re
 import tempfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,12 +88,14 @@ class User:
     name: str
     role: str
     local: bool = False  # single-user mode: the local user, nobody signed in
+    oidc: bool = False  # signs in through the identity provider, has no password
 
     def can(self, action: str) -> bool:
         return can(self.role, action)
 
     def to_json(self) -> dict:
-        return {"name": self.name, "role": self.role, "single_user_mode": self.local}
+        return {"name": self.name, "role": self.role, "single_user_mode": self.local,
+                "sign_in": "oidc" if self.oidc else "password"}
 
 
 # --- permissions ----------------------------------------------------------------------
@@ -110,13 +123,20 @@ def require(user: User, action: str) -> User:
 
 
 # --- masking --------------------------------------------------------------------------
+def _key_personal(lb) -> bool:
+    """Whether a label's key is personal data: a personal property itself (a phone
+    number), or made from the personal property the label is shown by (an
+    address's key is its text, folded)."""
+    return lb.key in lb.personal or lb.caption in lb.personal
+
+
 def _personal(label_name: str | None) -> set[str]:
     labels = [schema.label(label_name)] if label_name else list(schema.LABELS)
     out: set[str] = set()
     for lb in labels:
         out.update(lb.personal)
-        if lb.key in lb.personal:  # the key is personal: so are the ref and the search text
-            out.update((REF, SEARCH))
+        if _key_personal(lb):  # the key is personal: so are the ref and the search text
+            out.update((lb.key, REF, SEARCH))
         if set(lb.search) & set(lb.personal):
             out.add(SEARCH)
     return out
@@ -147,7 +167,7 @@ def mask_ref(ref: str, role: str) -> str:
         lb = schema.label(name)
     except CustomsGraphError:
         return ref
-    return f"{name}:{MASK}" if lb.key in lb.personal else ref
+    return f"{name}:{MASK}" if _key_personal(lb) else ref
 
 
 def mask_node(node, role: str):
@@ -218,14 +238,49 @@ def check_password(password: str | None) -> str:
     return password
 
 
+def _user(name: str, entry: dict) -> User:
+    return User(name, entry.get("role", "viewer"), oidc=bool(entry.get("oidc")))
+
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+
+
+@contextlib.contextmanager
+def _exclusive(lock_path: Path) -> Iterator[None]:
+    """An exclusive lock across processes, held while the block runs (flock on
+    POSIX, the first byte locked on Windows; the lock file stays, empty, beside
+    the users file)."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        else:
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+        yield
+    finally:
+        # Closing the descriptor releases the lock, whatever the block did.
+        os.close(fd)
+
+
 class UserStore:
     """The users file. Reads it on every call, so several processes stay in step;
-    writes replace it atomically, readable by its owner only."""
+    every change reads, changes and replaces it (atomically, readable by its
+    owner only) under one exclusive lock, so concurrent changes are never lost."""
 
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path).expanduser() if path else default_users_path()
 
     # --- file -----------------------------------------------------------------------
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".lock")
+
     def _load(self) -> dict:
         try:
             raw = self.path.read_text(encoding="utf-8")
@@ -242,6 +297,7 @@ class UserStore:
         return users
 
     def _save(self, users: dict) -> None:
+        """Replace the file (call only while holding `_changing`)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         data = {"format": 1, "users": dict(sorted(users.items()))}
         fd, tmp = tempfile.mkstemp(prefix=".users-", suffix=".json", dir=self.path.parent)
@@ -249,75 +305,126 @@ class UserStore:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 json.dump(data, f, ensure_ascii=False, indent=2)
                 f.write("\n")
+                f.flush()
+                os.fsync(f.fileno())
             os.chmod(tmp, 0o600)
             os.replace(tmp, self.path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
 
+    @contextlib.contextmanager
+    def _changing(self) -> Iterator[dict]:
+        """The users, read under the lock; saved when the block ends without an
+        error. Slow work (password hashing) belongs before, not inside."""
+        try:
+            with _exclusive(self.lock_path):
+                users = self._load()
+                yield users
+                self._save(users)
+        except OSError as e:
+            raise AuthError(f"cannot change the users file: {e.strerror or e}") from None
+
     # --- reading ------------------------------------------------------------------------
     def users(self) -> list[User]:
-        return [User(n, u.get("role", "viewer")) for n, u in sorted(self._load().items())]
+        return [_user(n, u) for n, u in sorted(self._load().items())]
+
+    def entries(self) -> dict[str, dict]:
+        """name -> what the file says of the user, without the password hash."""
+        return {n: {k: v for k, v in u.items() if k != "password_hash"}
+                for n, u in sorted(self._load().items())}
 
     def is_empty(self) -> bool:
         return not self._load()
 
+    def has_passwords(self) -> bool:
+        """Whether any user signs in with a password (else the app offers only the
+        identity provider)."""
+        return any(u.get("password_hash") for u in self._load().values())
+
     def get(self, name: str) -> User:
+        """The user, while they may sign in: AuthError when removed or disabled."""
         u = self._load().get(name)
         if u is None:
             raise AuthError(f"no user {name!r}")
-        return User(name, u.get("role", "viewer"))
+        if u.get("disabled"):
+            raise AuthError(f"user {name!r} is disabled")
+        return _user(name, u)
 
     # --- changes --------------------------------------------------------------------------
-    def add(self, name: str, role: str, password: str) -> User:
+    def add(self, name: str, role: str, password: str | None = None, *,
+            oidc: bool = False) -> User:
+        """A new user: with a password, or (oidc) with none, signing in through the
+        identity provider as the e-mail address or subject id `name`."""
         from graph.dutylog import now_utc
 
         name, role = check_name(name), check_role(role)
-        check_password(password)
-        users = self._load()
-        if name in users:
-            raise AuthError(f"user {name!r} exists already")
-        if not users and role != "admin":
-            raise AuthError("the first user must be an admin (until then the local user is "
-                            "one, in single-user mode)")
-        now = now_utc()
-        users[name] = {"role": role, "password_hash": _hasher().hash(password),
-                       "created": now, "changed": now}
-        self._save(users)
-        return User(name, role)
+        if oidc:
+            if password:
+                raise AuthError("an identity-provider user has no password here")
+            entry = {"role": role, "oidc": True}
+        else:
+            entry = {"role": role, "password_hash": _hasher().hash(check_password(password))}
+        with self._changing() as users:
+            if name in users or (oidc and _oidc_match(users, name, name)):
+                raise AuthError(f"user {name!r} exists already")
+            if not users and role != "admin":
+                raise AuthError("the first user must be an admin (until then the local user "
+                                "is one, in single-user mode)")
+            now = now_utc()
+            users[name] = {**entry, "created": now, "changed": now}
+        return User(name, role, oidc=oidc)
 
     def remove(self, name: str) -> None:
-        users = self._load()
-        if name not in users:
-            raise AuthError(f"no user {name!r}")
-        rest = {n: u for n, u in users.items() if n != name}
-        if rest and not any(u.get("role") == "admin" for u in rest.values()):
-            raise AuthError(f"{name!r} is the last admin: make another user admin first")
-        self._save(rest)
+        with self._changing() as users:
+            if name not in users:
+                raise AuthError(f"no user {name!r}")
+            rest = {n: u for n, u in users.items() if n != name}
+            if rest and not _admins(rest):
+                raise AuthError(f"{name!r} is the last admin: make another user admin first")
+            del users[name]
 
     def set_role(self, name: str, role: str) -> User:
         from graph.dutylog import now_utc
 
         role = check_role(role)
-        users = self._load()
-        if name not in users:
-            raise AuthError(f"no user {name!r}")
-        if role != "admin" and users[name].get("role") == "admin" and not any(
-                u.get("role") == "admin" for n, u in users.items() if n != name):
-            raise AuthError(f"{name!r} is the last admin: make another user admin first")
-        users[name].update(role=role, changed=now_utc())
-        self._save(users)
-        return User(name, role)
+        with self._changing() as users:
+            if name not in users:
+                raise AuthError(f"no user {name!r}")
+            if (role != "admin" and users[name].get("role") == "admin"
+                    and not _admins(users, besides=name)):
+                raise AuthError(f"{name!r} is the last admin: make another user admin first")
+            users[name].update(role=role, changed=now_utc())
+            return _user(name, users[name])
 
     def set_password(self, name: str, password: str) -> None:
         from graph.dutylog import now_utc
 
-        check_password(password)
-        users = self._load()
-        if name not in users:
-            raise AuthError(f"no user {name!r}")
-        users[name].update(password_hash=_hasher().hash(password), changed=now_utc())
-        self._save(users)
+        new_hash = _hasher().hash(check_password(password))
+        with self._changing() as users:
+            if name not in users:
+                raise AuthError(f"no user {name!r}")
+            if users[name].get("oidc"):
+                raise AuthError(f"{name!r} signs in through the identity provider: it has no "
+                                "password here")
+            users[name].update(password_hash=new_hash, changed=now_utc())
+
+    def set_disabled(self, name: str, disabled: bool = True) -> User:
+        """Refuse (or allow again) a user's sign-in, keeping the user."""
+        from graph.dutylog import now_utc
+
+        with self._changing() as users:
+            if name not in users:
+                raise AuthError(f"no user {name!r}")
+            if (disabled and users[name].get("role") == "admin"
+                    and not _admins(users, besides=name)):
+                raise AuthError(f"{name!r} is the last admin: make another user admin first")
+            entry = users[name]
+            entry.pop("disabled", None)
+            if disabled:
+                entry["disabled"] = True
+            entry["changed"] = now_utc()
+            return _user(name, entry)
 
     # --- sign-in ----------------------------------------------------------------------------
     def authenticate(self, name: str, password: str) -> User:
@@ -325,20 +432,71 @@ class UserStore:
         whether the name or the password is wrong, and about as slow)."""
         from argon2.exceptions import InvalidHashError, VerificationError
 
-        users = self._load()
-        u = users.get((name or "").strip())
+        name = (name or "").strip()
+        u = self._load().get(name)
+        stored = (u or {}).get("password_hash")
         ph = _hasher()
         try:
-            ph.verify(u["password_hash"] if u else _dummy_hash(), password or "")
+            ph.verify(stored or _dummy_hash(), password or "")
         except (VerificationError, InvalidHashError):
             raise AuthError("wrong user name or password") from None
-        if u is None:
+        if not stored:  # no such user, or one of the identity provider's
             raise AuthError("wrong user name or password")
-        name = name.strip()
-        if ph.check_needs_rehash(u["password_hash"]):  # stronger parameters since: upgrade
-            u["password_hash"] = ph.hash(password)
-            self._save(users)
-        return User(name, u.get("role", "viewer"))
+        if u.get("disabled"):
+            raise AuthError(f"user {name!r} is disabled")
+        if ph.check_needs_rehash(stored):  # stronger parameters since: upgrade
+            new_hash = ph.hash(password)
+            with self._changing() as users:
+                if name in users and users[name].get("password_hash") == stored:
+                    users[name]["password_hash"] = new_hash
+        return _user(name, u)
+
+    def oidc_user(self, claims: Mapping) -> User:
+        """The registered user an identity provider's claims (st.user) name; AuthError
+        for an identity nobody registered, a disabled one or a password user."""
+        email = str(claims.get("email") or "").strip()
+        sub = str(claims.get("sub") or "").strip()
+        if claims.get("email_verified") is False:  # the provider does not vouch for it
+            email = ""
+        shown = email or sub
+        if not shown:
+            raise AuthError("the identity provider sent neither an e-mail address nor a "
+                            "subject id")
+        users = self._load()
+        name = _oidc_match(users, email, sub)
+        if name is None:
+            if any((email and n.lower() == email.lower()) or n == sub for n in users):
+                raise AuthError(f"{shown} signs in with a password here, not through the "
+                                "identity provider")
+            raise AuthError(f"{shown} is not registered: an admin must add it with "
+                            f"`customs-graph users add {shown} --role viewer --oidc` "
+                            "(or analyst, admin)")
+        if users[name].get("disabled"):
+            raise AuthError(f"user {name!r} is disabled")
+        return _user(name, users[name])
+
+
+def _admins(users: dict, besides: str | None = None) -> bool:
+    """Whether an enabled admin is left other than `besides`."""
+    return any(u.get("role") == "admin" and not u.get("disabled")
+               for n, u in users.items() if n != besides)
+
+
+def _oidc_match(users: dict, email: str, sub: str) -> str | None:
+    """The identity-provider user registered as this e-mail address (matched
+    case-blind, as mail systems do) or, else, as this subject id (exact)."""
+    oidc = [n for n, u in users.items() if u.get("oidc")]
+    if email:
+        for n in oidc:
+            if n.lower() == email.lower():
+                return n
+    if sub and sub in oidc:
+        return sub
+    return None
+
+
+def oidc_user(claims: Mapping, path: str | Path | None = None) -> User:
+    return UserStore(path).oidc_user(claims)
 
 
 def authenticate(name: str, password: str, path: str | Path | None = None) -> User:

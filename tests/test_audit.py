@@ -121,3 +121,195 @@ def test_cli_audit(capsys, path, tmp_path, monkeypatch):
     monkeypatch.setenv(users.ENV_USER, "ada")
     monkeypatch.setenv(users.ENV_PASSWORD, "admin password 1")
     assert cli(capsys, "log", "audit")[0] == 0
+
+
+# --- the hash chain -------------------------------------------------------------------
+def _attack(path: Path, *statements, params=()) -> None:
+    """What someone with the file would do: drop the audit triggers, change rows."""
+    con = sqlite3.connect(path)
+    for name in ("audit_no_update", "audit_no_delete"):
+        con.execute(f"DROP TRIGGER IF EXISTS {name}")
+    for i, sql in enumerate(statements):
+        con.execute(sql, params[i] if params else ())
+    con.commit()
+    con.close()
+
+
+def _chain(path: Path) -> list[str]:
+    """The problems about records (not the note that the triggers were dropped)."""
+    return [p.message for p in audit.verify(path) if p.entry_id is not None]
+
+
+def test_records_are_chained(path):
+    _record_some(path)
+    with DutyLog(path) as dl:
+        rows = dl.conn.execute("SELECT id, prev_hash, hash FROM audit ORDER BY id").fetchall()
+    assert rows[0][1] == "0" * 64
+    assert all(b[1] == a[2] for a, b in zip(rows, rows[1:], strict=False))
+    assert len({r[2] for r in rows}) == 6
+    res = audit.check(path)
+    assert res.ok and res.records == 6 and res.head_id == 6 and res.head_hash == rows[-1][2]
+    assert res.notes == []  # a trail chained from its first record
+
+
+def test_verify_names_an_edited_record(path):
+    _record_some(path)
+    _attack(path, "UPDATE audit SET details = '{\"text\": \"nothing\"}' WHERE id = 2")
+    problems = audit.verify(path)
+    assert _chain(path) == ["hash mismatch: audit record 2 was edited"]
+    assert [p.entry_id for p in problems] == [None, 2]  # and the dropped triggers
+
+
+def test_verify_names_a_record_rewritten_with_its_hash(path):
+    _record_some(path)
+    with DutyLog(path) as dl:
+        r = dl.conn.execute("SELECT time, who, action, details, prev_hash FROM audit "
+                            "WHERE id = 3").fetchone()
+    forged = dict(zip(("time", "who", "action", "details", "prev_hash"), r, strict=True))
+    forged["who"] = "someone else"
+    _attack(path, "UPDATE audit SET who = ?, hash = ? WHERE id = 3",
+            params=[("someone else", audit.record_hash(forged))])
+    msgs = _chain(path)
+    assert len(msgs) == 1 and msgs[0].startswith("hash mismatch: audit record 3 was edited")
+
+
+def test_verify_names_removed_records(path):
+    _record_some(path)
+    _attack(path, "DELETE FROM audit WHERE id IN (1, 4)", "DELETE FROM audit WHERE id = 6")
+    msgs = _chain(path)
+    assert "audit record 1 missing (chain breaks before 2)" in msgs
+    assert "audit record 4 missing (chain breaks between 3 and 5)" in msgs
+    assert ("audit record 6 missing (the audit trail ends at 5, but 6 audit records were "
+            "written)") in msgs
+    assert len(msgs) == 3
+
+
+def test_verify_names_reordered_records(path):
+    _record_some(path)
+    _attack(path, "UPDATE audit SET id = -3 WHERE id = 3", "UPDATE audit SET id = 3 WHERE id = 4",
+            "UPDATE audit SET id = 4 WHERE id = -3")
+    msgs = _chain(path)
+    assert len(msgs) == 1
+    assert msgs[0] == ("audit records out of order: audit records 3–4 were moved; by their "
+                       "links they were written 2, 4, 3, 5")
+
+
+def test_verify_names_an_inserted_record(path):
+    _record_some(path)
+    _attack(path, "INSERT INTO audit (time, who, action, details, prev_hash, hash) "
+                  "SELECT time, 'mallory', action, details, prev_hash, hash FROM audit "
+                  "WHERE id = 2")
+    msgs = _chain(path)
+    assert "audit record 7 is a copy of audit record 2" in msgs
+    assert "hash mismatch: audit record 7 was edited" in msgs
+
+
+_OLD_AUDIT = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL,
+                    who TEXT NOT NULL, action TEXT NOT NULL, details TEXT NOT NULL);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN
+    SELECT RAISE(ABORT, 'audit records are append-only: they cannot be changed'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN
+    SELECT RAISE(ABORT, 'audit records are append-only: they cannot be deleted'); END;
+"""
+
+
+def _old_file(path: Path, n: int) -> None:
+    """An audit trail as written before the chain: no hash columns."""
+    con = sqlite3.connect(path)
+    con.executescript(_OLD_AUDIT)
+    for i in range(1, n + 1):
+        con.execute("INSERT INTO audit (time, who, action, details) VALUES (?,?,?,?)",
+                    (f"2017-03-1{i}T08:00:00.000000Z", "lan", "search",
+                     json.dumps({"text": f"search {i}"})))
+    con.commit()
+    con.close()
+
+
+def test_an_old_trail_is_chained_on_first_open(path):
+    _old_file(path, 4)
+    with DutyLog(path) as dl:  # opening migrates
+        rows = dl.conn.execute("SELECT id, who, prev_hash, hash FROM audit ORDER BY id").fetchall()
+        assert not dl.triggers_were_removed  # the migration puts its trigger back
+    assert [r[0] for r in rows] == [1, 2, 3, 4] and all(r[3] for r in rows)
+    assert rows[0][2] == "0" * 64 and rows[1][2] == rows[0][3]
+    with DutyLog(path) as dl:  # recorded as such
+        assert audit.migrated(dl) | {"time": "t"} == {"time": "t", "records": 4, "last_id": 4}
+    audit.record("search", "minh", {"text": "after"}, log=path)
+    res = audit.check(path)
+    assert res.ok and res.records == 5
+    assert res.notes and "records up to 4 were chained then" in res.notes[0]
+    # still append-only, and a later edit of a migrated record is caught
+    con = sqlite3.connect(path)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        con.execute("UPDATE audit SET who = 'x' WHERE id = 1")
+    con.close()
+    _attack(path, "UPDATE audit SET who = 'nobody' WHERE id = 2")
+    assert _chain(path) == ["hash mismatch: audit record 2 was edited"]
+    # opening again does not chain anew
+    with DutyLog(path) as dl:
+        assert audit.migrate(dl.conn) == 0
+
+
+_APPENDER = """
+import sys, time
+from graph import audit
+from graph.dutylog import DutyLog
+
+path, who, n, start = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+while time.time() < start:  # both processes start at once
+    time.sleep(0.001)
+with DutyLog(path) as dl:
+    for i in range(n):
+        audit.record("search", who, {"text": f"{who} {i}"}, log=dl)
+        time.sleep(0.0005)  # a writer's pause between records lets the other in
+"""
+
+
+def test_processes_appending_at_once_keep_one_chain(path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    DutyLog(path).close()
+    n = 200
+    start = time.time() + 1.5
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    writers = ("app", "cli", "cli-2")
+    procs = [subprocess.Popen([sys.executable, "-c", _APPENDER, str(path), who, str(n),
+                               str(start)], env=env, stderr=subprocess.PIPE, text=True)
+             for who in writers]
+    for p in procs:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+    every = audit.list(log=path)
+    assert len(every) == len(writers) * n
+    switches = sum(a.who != b.who for a, b in zip(every, every[1:], strict=False))
+    assert switches >= 2, "the two writers did not overlap: the test proves nothing"
+    res = audit.check(path)
+    assert res.ok, [p.message for p in res.problems]
+
+
+def test_cli_verify_checks_the_audit_chain(capsys, path):
+    _record_some(path)
+    code, out, _ = cli(capsys, "log", "verify")
+    lines = out.strip().splitlines()
+    assert code == 0 and lines[0].startswith("ok: 0 entries")
+    assert lines[1].startswith("ok: 6 audit records, chain head #6 ")
+    _attack(path, "UPDATE audit SET who = 'nobody' WHERE id = 2",
+            "DELETE FROM audit WHERE id = 4")
+    code, out, err = cli(capsys, "log", "verify")
+    assert code == 1
+    lines = out.strip().splitlines()
+    assert "hash mismatch: audit record 2 was edited" in lines
+    assert "audit record 4 missing (chain breaks between 3 and 5)" in lines
+    assert err.startswith("error: the audit trail failed verification: 3 problem(s)")
+    code, out, _ = cli(capsys, "log", "verify", "--json")
+    data = json.loads(out)
+    assert code == 1 and data["ok"] is False and data["problems"] == []  # the duty log is fine
+    assert {p["record"] for p in data["audit"]["problems"]} == {2, 4}
+    # each verification is itself in the trail, with what it found
+    last = audit.list(action="verify", log=path)[-1]
+    assert last.details["ok"] is False and len(last.details["problems"]) == 2

@@ -1,11 +1,14 @@
 """Users on a real users file: argon2 hashes, roles, single-user mode, masking,
-and the command line honouring roles."""
+identity-provider (OIDC) users, the file locked across processes, and the command
+line honouring roles."""
 
 from __future__ import annotations
 
 import json
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -131,6 +134,10 @@ def test_masking_for_viewers():
     assert users.mask_ref("Phone:+84901234567", "viewer") == "Phone:[masked]"
     assert users.mask_ref("Container:WHSU5018375", "viewer") == "Container:WHSU5018375"
     assert users.mask_ref("Phone:+84901234567", "analyst") == "Phone:+84901234567"
+    # an address's key is its text, folded: as personal as the text
+    assert users.mask_ref("Address:73 pho hue ha noi", "viewer") == "Address:[masked]"
+    assert users.mask({"address_key": "73 pho hue", "text": "73 Phố Huế"}, "viewer",
+                      "Address") == {"address_key": users.MASK, "text": users.MASK}
     sub = Subgraph({"Person:P000901": Node("Person", "P000901", person)})
     shown = users.mask_subgraph(sub, "viewer")
     assert shown.nodes["Person:P000901"].properties["passport_no"] == users.MASK
@@ -171,9 +178,10 @@ def test_cli_users_and_roles(capsys, monkeypatch, tmp_path):
     assert cli(capsys, "users", "add", "chi", "--role", "viewer",
                "--password", PASSWORDS["chi"])[0] == 0
     code, out, _ = cli(capsys, "users", "list", "--json")
-    assert json.loads(out)["users"] == [{"name": "ada", "role": "admin"},
-                                        {"name": "bao", "role": "analyst"},
-                                        {"name": "chi", "role": "viewer"}]
+    assert [(u["name"], u["role"], u["sign_in"], u["disabled"])
+            for u in json.loads(out)["users"]] == [("ada", "admin", "password", False),
+                                                   ("bao", "analyst", "password", False),
+                                                   ("chi", "viewer", "password", False)]
     assert cli(capsys, "users", "add", "dan", "--role", "boss", "--password", "x" * 9)[0] == 2
     code, _, err = cli(capsys, "users", "add", "dan", "--role", "viewer")  # no password given
     assert code == 1 and "no password" in err
@@ -211,3 +219,136 @@ def test_cli_users_and_roles(capsys, monkeypatch, tmp_path):
     assert all(pw not in raw for pw in PASSWORDS.values())
     with DutyLog() as dl:
         assert [e.analyst for e in dl.entries()] == ["bao"]
+
+
+# --- identity-provider (OIDC) users -----------------------------------------------------
+def test_oidc_identity_maps_to_its_registered_role(store):
+    u = store.add("Lan.Tran@customs.gov.vn", "analyst", oidc=True)
+    assert u == users.User("Lan.Tran@customs.gov.vn", "analyst", oidc=True)
+    raw = json.loads(store.path.read_text(encoding="utf-8"))["users"]
+    assert raw["Lan.Tran@customs.gov.vn"]["oidc"] is True
+    assert "password_hash" not in raw["Lan.Tran@customs.gov.vn"]
+    # the e-mail matches case-blind, whatever else the provider sends
+    claims = {"is_logged_in": True, "email": "lan.tran@CUSTOMS.gov.vn", "sub": "00u1x",
+              "name": "Lan", "email_verified": True}
+    assert users.oidc_user(claims, store.path) == u
+    # a user registered by subject id (a provider that sends no e-mail)
+    store.add("00u9abc", "viewer", oidc=True)
+    assert store.oidc_user({"is_logged_in": True, "sub": "00u9abc"}).role == "viewer"
+    # the role is the users file's, now: an admin's change shows at the next sign-in
+    store.set_role("Lan.Tran@customs.gov.vn", "viewer")
+    assert store.oidc_user(claims).role == "viewer"
+    assert store.get("Lan.Tran@customs.gov.vn").oidc
+
+
+def test_unknown_identity_is_refused_never_given_a_role(store):
+    with pytest.raises(AuthError, match=r"minh@customs\.gov\.vn is not registered: an admin "
+                                        r"must add it with `customs-graph users add"):
+        store.oidc_user({"is_logged_in": True, "email": "minh@customs.gov.vn", "sub": "s1"})
+    with pytest.raises(AuthError, match="neither an e-mail address nor a subject id"):
+        store.oidc_user({"is_logged_in": True})
+    # a password user of that name is not the provider's to sign in
+    store.add("bao@customs.gov.vn", "analyst", "a long password")
+    with pytest.raises(AuthError, match="signs in with a password here"):
+        store.oidc_user({"email": "bao@customs.gov.vn"})
+    # an e-mail the provider says it has not verified is not matched
+    store.add("chi@customs.gov.vn", "viewer", oidc=True)
+    with pytest.raises(AuthError, match="not registered"):
+        store.oidc_user({"email": "chi@customs.gov.vn", "email_verified": False, "sub": "x"})
+
+
+def test_disabled_users_are_refused_both_ways(store):
+    store.add("lan@customs.gov.vn", "analyst", oidc=True)
+    store.set_disabled("lan@customs.gov.vn")
+    store.set_disabled("bao")
+    with pytest.raises(AuthError, match="disabled"):
+        store.oidc_user({"email": "lan@customs.gov.vn"})
+    with pytest.raises(AuthError, match="disabled"):
+        store.authenticate("bao", PASSWORDS["bao"])
+    with pytest.raises(AuthError, match="disabled"):
+        store.get("bao")  # a signed-in session ends at its next run
+    with pytest.raises(AuthError, match="last admin"):
+        store.set_disabled("ada")
+    store.set_disabled("bao", False)
+    assert store.authenticate("bao", PASSWORDS["bao"]).role == "analyst"
+    assert "disabled" not in store.entries()["bao"]
+
+
+def test_oidc_users_have_no_password(store):
+    with pytest.raises(AuthError, match="no password"):
+        store.add("lan@customs.gov.vn", "analyst", "a long password", oidc=True)
+    store.add("lan@customs.gov.vn", "analyst", oidc=True)
+    with pytest.raises(AuthError, match="exists already"):
+        store.add("LAN@customs.gov.vn", "viewer", oidc=True)
+    with pytest.raises(AuthError, match="wrong user name or password"):
+        store.authenticate("lan@customs.gov.vn", "")
+    with pytest.raises(AuthError, match="has no password"):
+        store.set_password("lan@customs.gov.vn", "a long password")
+    assert store.has_passwords()
+    only = UserStore(store.path.parent / "oidc-only.json")
+    only.add("ada@customs.gov.vn", "admin", oidc=True)
+    assert not only.has_passwords()
+
+
+def test_cli_oidc_users(capsys, monkeypatch):
+    assert cli(capsys, "users", "add", "x@y.vn", "--role", "admin", "--oidc",
+               "--password", "a long password")[0] == 2
+    code, out, _ = cli(capsys, "users", "add", "ada@customs.gov.vn", "--role", "admin",
+                       "--oidc")
+    assert (code, out) == (0, "added ada@customs.gov.vn (admin, identity provider)\n")
+    # the command line has no identity provider: a password admin runs it from now on
+    UserStore().add("root", "admin", PASSWORDS["ada"])
+    monkeypatch.setenv(users.ENV_USER, "root")
+    monkeypatch.setenv(users.ENV_PASSWORD, PASSWORDS["ada"])
+    assert cli(capsys, "users", "add", "bao@customs.gov.vn", "--role", "analyst",
+               "--oidc")[0] == 0
+    code, out, _ = cli(capsys, "users", "disable", "bao@customs.gov.vn")
+    assert (code, out) == (0, "bao@customs.gov.vn is disabled\n")
+    code, out, _ = cli(capsys, "users", "list", "--json")
+    listed = {u["name"]: u for u in json.loads(out)["users"]}
+    assert listed["bao@customs.gov.vn"] == {"name": "bao@customs.gov.vn", "role": "analyst",
+                                            "sign_in": "oidc", "disabled": True}
+    assert listed["root"]["sign_in"] == "password"
+    assert cli(capsys, "users", "enable", "bao@customs.gov.vn")[0] == 0
+    from graph import audit
+
+    changes = [(r.details["change"], r.details["name"]) for r in audit.list(action="user")]
+    assert changes == [("add", "ada@customs.gov.vn"), ("add", "bao@customs.gov.vn"),
+                       ("disable", "bao@customs.gov.vn"), ("enable", "bao@customs.gov.vn")]
+
+
+# --- the file, locked across processes ----------------------------------------------------
+_ADDER = """
+import sys, time
+from graph.users import UserStore
+
+path, who, n, start = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+while time.time() < start:  # every process starts at once
+    time.sleep(0.001)
+store = UserStore(path)
+for i in range(n):
+    store.add(f"{who}-{i}@customs.gov.vn", "viewer", oidc=True)
+    store.set_role(f"{who}-{i}@customs.gov.vn", "analyst")
+"""
+
+
+def test_concurrent_changes_lose_no_user(tmp_path):
+    import time
+
+    path = tmp_path / "users.json"
+    UserStore(path).add("ada", "admin", PASSWORDS["ada"])
+    procs, n = 6, 15
+    start = time.time() + 1.5
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    running = [subprocess.Popen([sys.executable, "-c", _ADDER, str(path), f"p{k}", str(n),
+                                 str(start)], env=env, stderr=subprocess.PIPE, text=True)
+               for k in range(procs)]
+    for p in running:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+    store = UserStore(path)
+    found = {u.name: u.role for u in store.users()}
+    assert len(found) == 1 + procs * n
+    assert all(found[f"p{k}-{i}@customs.gov.vn"] == "analyst"
+               for k in range(procs) for i in range(n))
+    assert not list(tmp_path.glob(".users-*"))  # no temporary file left behind

@@ -14,7 +14,7 @@ import streamlit as st
 
 from graph import analytics, risk, users
 from graph.model import Subgraph
-from ui import graphview, state
+from ui import auth, graphview, state
 from ui.common import caption, describe, entity_picker, md_escape
 from ui.i18n import label_name, t
 from ui.workspace import workspace
@@ -219,7 +219,7 @@ def render() -> None:
     if sub is None:
         return
     if masked():
-        sub = users.mask_subgraph(sub, _role())
+        sub, _ids = auth.shown_subgraph(sub)  # personal keys must not reach the browser
         st.caption(t("analysis.masked"))
     if not sub.edges:
         st.info(t("analysis.no_edges"), icon=":material/info:")

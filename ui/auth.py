@@ -6,6 +6,12 @@ local user (graph.users.local_user_name) is an admin. Once a user exists, every
 page asks for sign-in first (app.py calls `gate()`); the user signed in is kept
 in st.session_state["auth_user"].
 
+Two ways in: a password from the users file, or, where .streamlit/secrets.toml
+has an [auth] section, the organisation's identity provider (Streamlit's
+st.login, OIDC). A provider's identity is only let in when an admin registered
+it (`customs-graph users add EMAIL --role R --oidc`); its role comes from the
+users file, never from the provider.
+
 Pages ask here, never graph.users directly, so that the role is read once a run:
     auth.can("export")           may the user export?
     auth.mask_node(node)         the node as the user may see it
@@ -14,19 +20,23 @@ Pages ask here, never graph.users directly, so that the role is read once a run:
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+from urllib.parse import urlparse
 
 import streamlit as st
 
 from graph import audit, users
-from graph.model import Node, Subgraph
+from graph.model import Edge, Node, Subgraph
 from ui.i18n import STATE_KEY, t
 
 log = logging.getLogger(__name__)
 
 USER_KEY = "auth_user"  # session: the users.User signed in (when users are set up)
 _NOW_KEY = "auth_now"  # session: the user of the current run, set by gate()
+_REFUSED_KEY = "auth_oidc_refused"  # session: the provider identity refused (audited once)
 _WHERE = "app"
+_PROVIDER_KEYS = ("client_id", "server_metadata_url")
 
 
 # --- who ------------------------------------------------------------------------------
@@ -114,6 +124,34 @@ def mask_key(node: Node) -> str:
     return ref.split(":", 1)[1] if ref != node.id else node.key
 
 
+def shown_subgraph(sub: Subgraph) -> tuple[Subgraph, dict[str, str]]:
+    """The subgraph as this user may see it, and {node id: id shown} for the ids
+    changed. For a role that may not see personal data the properties are masked
+    and a node whose key is personal (a phone number, an e-mail address) becomes
+    "Phone:[masked] 1", …: its key would otherwise reach the browser as the node's
+    id. The working graph itself keeps the real nodes."""
+    if not masks():
+        return sub, {}
+    r = role()
+    ids: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    nodes: dict[str, Node] = {}
+    for nid in sorted(sub.nodes):
+        n = users.mask_node(sub.nodes[nid], r)
+        if users.mask_ref(nid, r) != nid:
+            seen[n.label] = seen.get(n.label, 0) + 1
+            n = Node(n.label, f"{users.MASK} {seen[n.label]}", n.properties)
+            ids[nid] = n.id
+        nodes[n.id] = n
+    edges: dict = {}
+    for e in sub.edges.values():
+        shown = Edge(ids.get(e.source, e.source), ids.get(e.target, e.target), e.type,
+                     e.properties)
+        edges[shown.id] = shown
+    left_out = {ids.get(k, k): v for k, v in sub.left_out.items()}
+    return Subgraph(nodes, edges, left_out), ids
+
+
 def personal_column(name) -> bool:
     """A result column that reads a personal property (`p.passport_no`)."""
     return str(name).rsplit(".", 1)[-1] in _personal_props()
@@ -139,13 +177,86 @@ def sign_in_form(key: str = "auth") -> None:
     try:
         u = users.authenticate(name, password)
     except users.AuthError:
-        audit.record("sign_in", (name or "").strip() or "?", {"ok": False, "where": _WHERE})
+        audit.record("sign_in", (name or "").strip() or "?",
+                     {"ok": False, "method": "password", "where": _WHERE})
         st.error(t("auth.failed"), icon=":material/error:")
         return
-    audit.record("sign_in", u.name, {"ok": True, "where": _WHERE})
+    audit.record("sign_in", u.name, {"ok": True, "method": "password", "where": _WHERE})
     st.session_state.pop(f"{key}_password", None)
     st.session_state[USER_KEY] = u
     st.rerun()
+
+
+# --- sign-in through the identity provider (OIDC) -------------------------------------
+def oidc_providers() -> list[tuple[str | None, str]]:
+    """(provider for st.login, name on the button) of each identity provider the
+    [auth] section of .streamlit/secrets.toml sets up; [] when it has none. None
+    is Streamlit's default provider (its settings straight in [auth])."""
+    try:
+        # st.secrets is looked up now, not imported: AppTest swaps it per run.
+        if not st.secrets.load_if_toml_exists():
+            return []
+        section = st.secrets.get("auth")
+        label = (st.secrets.get("customs_graph") or {}).get("oidc_label")
+    except Exception:  # noqa: BLE001 - unreadable secrets: no provider, said in the log
+        log.warning("cannot read the [auth] section of the secrets", exc_info=True)
+        return []
+    if not hasattr(section, "get"):
+        return []
+    found: list[tuple[str | None, str]] = []
+    if all(section.get(k) for k in _PROVIDER_KEYS):
+        host = urlparse(str(section.get("server_metadata_url"))).hostname or "OIDC"
+        found.append((None, str(label or host)))
+    for name in section:  # named providers: [auth.microsoft], [auth.okta], …
+        value = section.get(name)
+        if hasattr(value, "get") and any(value.get(k) for k in _PROVIDER_KEYS):
+            found.append((str(name), str(name).title()))
+    return found
+
+
+def _claims() -> dict:
+    """What the identity provider said of the browser's user (st.user), or {}."""
+    try:
+        return dict(st.user.to_dict())
+    except Exception:  # noqa: BLE001 - no identity outside a real session
+        return {}
+
+
+def oidc_sign_in(claims: dict) -> tuple[users.User | None, str]:
+    """The user an identity provider signed in (`claims`: st.user), when an admin
+    registered that identity; else (None, why). Audited: a success each time (the
+    session then keeps the user), a refusal once a session."""
+    who = str(claims.get("email") or claims.get("sub") or "?")
+    try:
+        u = users.oidc_user(claims)
+    except users.AuthError as e:
+        if st.session_state.get(_REFUSED_KEY) != who:  # once, not on every rerun
+            audit.record("sign_in", who, {"ok": False, "method": "oidc", "reason": str(e),
+                                          "where": _WHERE})
+            st.session_state[_REFUSED_KEY] = who
+        return None, str(e)
+    audit.record("sign_in", u.name, {"ok": True, "method": "oidc", "where": _WHERE,
+                                     **({"sub": str(claims["sub"])} if claims.get("sub")
+                                        else {})})
+    st.session_state.pop(_REFUSED_KEY, None)
+    st.session_state[USER_KEY] = u
+    return u, ""
+
+
+def oidc_buttons(providers: list[tuple[str | None, str]]) -> None:
+    """"Sign in with …" for each provider; st.login sends the browser there."""
+    from ui.common import md_escape
+
+    ready = importlib.util.find_spec("authlib") is not None
+    if not ready:  # Streamlit needs Authlib for st.login
+        st.warning(t("auth.oidc_no_authlib"), icon=":material/warning:")
+    for i, (provider, label) in enumerate(providers):
+        if st.button(t("auth.oidc_sign_in", provider=md_escape(label)), type="primary",
+                     key=f"auth_oidc_{i}", icon=":material/badge:", disabled=not ready):
+            try:
+                st.login(provider)
+            except Exception as e:  # noqa: BLE001 - a configuration error, shown to fix
+                st.error(t("common.error", msg=md_escape(e)), icon=":material/error:")
 
 
 def sign_out() -> None:
@@ -158,6 +269,11 @@ def sign_out() -> None:
         st.session_state[STATE_KEY] = lang
 
 
+def _sign_out_oidc() -> None:
+    sign_out()
+    st.logout()  # the provider's cookie too, else the next run signs straight back in
+
+
 def sidebar(u: users.User) -> None:
     sb = st.sidebar
     if u.local:
@@ -165,23 +281,37 @@ def sidebar(u: users.User) -> None:
         return
     sb.caption(t("auth.signed_in", name=u.name, role=t(f"auth.role.{u.role}")))
     sb.button(t("auth.sign_out"), key="auth_sign_out", icon=":material/logout:",
-              on_click=sign_out)
+              on_click=_sign_out_oidc if u.oidc else sign_out)
 
 
 def gate() -> users.User | None:
     """Every page's gate (app.py): the user, with their name and a sign-out
-    button in the sidebar; or the sign-in form and None."""
+    button in the sidebar; or the sign-in choices and None."""
+    refused = ""
     try:
         u = current_user()
+        providers = oidc_providers() if u is None else []
+        claims = _claims() if providers else {}
+        if u is None and claims.get("is_logged_in"):
+            u, refused = oidc_sign_in(claims)
     except users.AuthError as e:  # an unreadable users file: nobody gets in
         st.session_state.pop(_NOW_KEY, None)
         st.error(t("common.error", msg=str(e)), icon=":material/error:")
         return None
     if u is None:
+        from ui.common import md_escape
+
         st.session_state.pop(_NOW_KEY, None)
         st.title(t("app.title"))
         st.caption(t("app.tagline"))
-        sign_in_form()
+        if refused:  # signed in at the provider, but not let in here
+            st.error(t("auth.oidc_refused", msg=md_escape(refused)), icon=":material/block:")
+            st.button(t("auth.oidc_other"), key="auth_oidc_logout", icon=":material/logout:",
+                      on_click=st.logout)
+        elif providers:
+            oidc_buttons(providers)
+        if not providers or users.UserStore().has_passwords():
+            sign_in_form()
         return None
     st.session_state[_NOW_KEY] = u
     sidebar(u)

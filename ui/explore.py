@@ -21,6 +21,7 @@ from ui.workspace import visible, workspace
 
 GRAPH_KEY = "explore_graph"
 SEL_KEY = "explore_sel"
+SHOWN_IDS_KEY = "explore_shown_ids"  # masked id shown -> real id, for a viewer
 ORDERS = ("most", "least", "newest", "key")
 
 
@@ -47,15 +48,21 @@ def _expand(node_id: str) -> None:
     ss["explore_flash"] = t("explore.expanded", n=n)
 
 
+def _clicked(kind: str) -> str | None:
+    """The real id of the node the browser names: for a viewer, a node whose key
+    is personal went to the browser as "Phone:[masked] 1" (ui.auth.shown_subgraph)."""
+    node_id = graphview.event(GRAPH_KEY, kind)
+    node_id = st.session_state.get(SHOWN_IDS_KEY, {}).get(node_id, node_id)
+    return node_id if node_id and node_id in workspace().sub.nodes else None
+
+
 def _on_select() -> None:
-    node_id = graphview.event(GRAPH_KEY, "select")
-    if node_id and node_id in workspace().sub.nodes:
+    if node_id := _clicked("select"):
         st.session_state[SEL_KEY] = node_id
 
 
 def _on_expand() -> None:
-    node_id = graphview.event(GRAPH_KEY, "expand")
-    if node_id and node_id in workspace().sub.nodes:
+    if node_id := _clicked("expand"):
         _guarded(_expand, node_id)
 
 
@@ -183,8 +190,11 @@ def render() -> None:
         _node_panel(ws)
     with left:
         _history_row(ws)
-        graphview.show(auth.mask_subgraph(shown), key=GRAPH_KEY, selected=ss.get(SEL_KEY),
-                       focus=ws.focus, pinned=ws.pinned, expandable=True, height=640,
+        masked, ids = auth.shown_subgraph(shown)
+        ss[SHOWN_IDS_KEY] = {v: k for k, v in ids.items()}
+        graphview.show(masked, key=GRAPH_KEY, selected=ids.get(ss.get(SEL_KEY), ss.get(SEL_KEY)),
+                       focus=ids.get(ws.focus, ws.focus),
+                       pinned=[ids.get(p, p) for p in ws.pinned], expandable=True, height=640,
                        on_select=_on_select, on_expand=_on_expand)
         hidden = len(ws.sub.nodes) - len(shown.nodes)
         notes = [flash] if flash else []

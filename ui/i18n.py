@@ -428,6 +428,53 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "role is needed.",
                             "Vai trò của bạn ({role}) không được xuất dữ liệu: cần vai trò "
                             "phân tích viên hoặc quản trị."),
+    # sign-in and masking
+    "auth.oidc_sign_in": ("Sign in with {provider}", "Đăng nhập bằng {provider}"),
+    "auth.oidc_refused": ("Signed in at the identity provider, but not let in here: {msg}",
+                          "Đã đăng nhập ở nhà cung cấp định danh nhưng không được vào "
+                          "đây: {msg}"),
+    "auth.oidc_other": ("Sign out of the identity provider", "Đăng xuất khỏi nhà cung cấp "
+                        "định danh"),
+    "auth.oidc_no_authlib": ("Sign-in through the identity provider is set up, but Authlib "
+                             "is not installed: pip install \"customs-graph[oidc]\".",
+                             "Đăng nhập qua nhà cung cấp định danh đã được cấu hình nhưng "
+                             "chưa cài Authlib: pip install \"customs-graph[oidc]\"."),
+    # watchlist alerts
+    "watch.alerts": ("Alerts: watchlist hits", "Cảnh báo: trùng khớp danh sách theo dõi"),
+    "watch.none": ("No watchlist is stored. Keep one on the Resolve & screen page, or with "
+                   "`customs-graph screen WATCHLIST.csv --save`.",
+                   "Chưa lưu danh sách theo dõi nào. Hãy lưu ở trang Hợp nhất & sàng lọc, "
+                   "hoặc bằng `customs-graph screen WATCHLIST.csv --save`."),
+    "watch.about": ("Stored watchlist {file}: {n} entries, saved {at} by {who} "
+                    "(SHA-256 {sha}…).",
+                    "Danh sách theo dõi đã lưu {file}: {n} mục, lưu lúc {at} bởi {who} "
+                    "(SHA-256 {sha}…)."),
+    "watch.no_hits": ("No stored person or company matches the watchlist.",
+                      "Không có người hay công ty nào trong kho trùng với danh sách."),
+    "watch.count": ("{k} hit(s) on {m} stored entity(ies).",
+                    "{k} kết quả trùng trên {m} thực thể trong kho."),
+    "watch.open": ("Watchlist hit to open", "Kết quả trùng cần mở"),
+    "watch.none_stored": ("No watchlist is stored yet: the Overview shows no watchlist "
+                          "alerts.",
+                          "Chưa lưu danh sách theo dõi: trang Tổng quan chưa có cảnh báo "
+                          "danh sách."),
+    "watch.save_help": ("The Overview screens the store against the stored watchlist and "
+                        "shows its hits as alerts. Saving replaces the stored one and goes "
+                        "into the audit trail.",
+                        "Trang Tổng quan sàng lọc kho theo danh sách đã lưu và hiển thị kết "
+                        "quả trùng thành cảnh báo. Lưu sẽ thay danh sách cũ và được ghi vào "
+                        "nhật ký kiểm tra."),
+    "watch.save": ("Keep as the stored watchlist", "Lưu làm danh sách theo dõi"),
+    "watch.replace": ("Replace the stored watchlist with this file",
+                      "Thay danh sách đã lưu bằng tệp này"),
+    "watch.is_stored": ("This file is the stored watchlist.",
+                        "Tệp này chính là danh sách theo dõi đã lưu."),
+    "watch.saved": ("Stored watchlist: {file}, {n} entries.",
+                    "Đã lưu danh sách theo dõi: {file}, {n} mục."),
+    "watch.role": ("Your role ({role}) may not keep the watchlist: the analyst or admin role "
+                   "is needed.",
+                   "Vai trò của bạn ({role}) không được lưu danh sách theo dõi: cần vai trò "
+                   "phân tích viên hoặc quản trị."),
 }
 
 

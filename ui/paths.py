@@ -1,13 +1,17 @@
-"""Paths: how two entities connect, shortest first, optionally time-respecting."""
+"""Paths: how two entities connect, shortest first, optionally time-respecting.
+Personal data is masked for a role that may not see it (ui.auth.shown_subgraph),
+in the graph and the table alike."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
 from graph import schema
-from graph.model import Path, Subgraph
-from ui import graphview, state
+from graph.model import Node, Path, Subgraph
+from ui import auth, graphview, state
 from ui.common import caption, entity_picker, label_options, rel_options
 from ui.i18n import label_name, t
 from ui.results import add_button
@@ -28,7 +32,10 @@ def time_respecting(path: Path) -> bool:
     return all(a <= b for a, b in zip(dates, dates[1:], strict=False))
 
 
-def steps_frame(paths: list[Path]) -> pd.DataFrame:
+def steps_frame(paths: list[Path], view: Callable[[Node], Node] | None = None) -> pd.DataFrame:
+    """One row per step. `view`: the node as shown (masked for viewers); the
+    direction of each link is read on the real nodes."""
+    view = view or (lambda n: n)
     rows = []
     for i, p in enumerate(paths, 1):
         for j, n in enumerate(p.nodes):
@@ -37,9 +44,10 @@ def steps_frame(paths: list[Path]) -> pd.DataFrame:
                 e = p.edges[j - 1]
                 forward = e.source == p.nodes[j - 1].id
                 link = f"—{e.type}→" if forward else f"←{e.type}—"
+            shown = view(n)
             rows.append({t("paths.path"): i, t("paths.step"): j, t("paths.via"): link,
-                         t("paths.entity"): f"{label_name(n.label)} · {caption(n)}",
-                         "ref": n.id, t("paths.date"): node_date(n) or ""})
+                         t("paths.entity"): f"{label_name(shown.label)} · {caption(shown)}",
+                         "ref": shown.id, t("paths.date"): node_date(shown) or ""})
     return pd.DataFrame(rows)
 
 
@@ -84,10 +92,15 @@ def render() -> None:
         st.warning(t("paths.none", h=res["hops"]), icon=":material/link_off:")
         return
     st.success(t("paths.found", n=len(paths), h=len(paths[0])), icon=":material/route:")
+    found = Subgraph.from_paths(paths)
+    # Masked at display time, from the real paths: a role change shows at the next run.
+    shown, ids = auth.shown_subgraph(found)
+    if auth.masks():
+        st.caption(":material/visibility_off: " + t("auth.masked"))
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        found = Subgraph.from_paths(paths)
-        graphview.show(found, key="paths_graph", focus=res["a"], height=520)
-        add_button(found, key="paths_add")
+        graphview.show(shown, key="paths_graph", focus=ids.get(res["a"], res["a"]), height=520)
+        add_button(found, key="paths_add")  # the working graph keeps the real nodes
     with right:
-        st.dataframe(steps_frame(paths), hide_index=True, width="stretch", height=560)
+        st.dataframe(steps_frame(paths, lambda n: shown.nodes[ids.get(n.id, n.id)]),
+                     hide_index=True, width="stretch", height=560)

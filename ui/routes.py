@@ -5,10 +5,14 @@ The saved query `itinerary_route` answers when queries/ has it; otherwise the
 built-in search below does, in the Cypher both stores share: candidate leg
 pairs come from the store and the connection window is checked here on the
 flights' UTC times (date arithmetic is where the two dialects differ).
+
+A result keeps the real nodes; what is shown (table, CSV, graph) is masked at
+display time for a role that may not see personal data.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -17,7 +21,7 @@ import streamlit as st
 
 from graph import queries as saved
 from graph.model import Edge, Node, QueryResult, Subgraph
-from ui import graphview, results, state
+from ui import auth, graphview, results, state
 from ui.common import caption
 from ui.i18n import t
 
@@ -89,10 +93,12 @@ class RouteSearch:
 @dataclass
 class RouteResult:
     source: str  # "saved" or "builtin"
-    table: pd.DataFrame
+    table: pd.DataFrame  # unmasked: show display_table(result)
     sub: Subgraph
     travellers: list[str] = field(default_factory=list)  # person node ids
     raw: QueryResult | None = None
+    # builtin: (person, [(TRAVELLED, flight), …], connection hours) per traveller
+    legs: list = field(default_factory=list)
 
 
 def _utc(s: str | None) -> datetime | None:
@@ -131,30 +137,53 @@ def builtin(store, q: RouteSearch) -> RouteResult:
     if not q.via:
         direct = store.query(DIRECT, params, limit=20000, timeout_s=state.TIMEOUT_S)
         rows += [(p, [(t1, f1)], None) for p, t1, f1 in direct.rows]
-    table = []
     persons, flights = set(), set()
-    for p, legs, hours in rows:
+    for p, legs, _hours in rows:
         sub.add_node(p)
         persons.add(p.key)
         for rel, f in legs:
             sub.add_node(f)
             sub.add_edge(rel)
             flights.add(f.key)
+    if flights:
+        _enrich(store, sub, sorted(persons), sorted(flights))
+    travellers = sorted({f"Person:{k}" for k in persons})
+    return RouteResult("builtin", legs_table(rows), sub, travellers, legs=rows)
+
+
+def legs_table(rows, view=None) -> pd.DataFrame:
+    """The built-in search's table; `view(node)`: the node as shown (masked)."""
+    view = view or (lambda n: n)
+    table = []
+    for p, legs, hours in rows:
+        shown = view(p)
         last = legs[-1][1]
         table.append({
-            t("routes.person"): p.key,
-            t("routes.name"): caption(p),
-            t("routes.nationality"): p.properties.get("nationality") or "",
-            t("routes.route"): " · ".join(_leg(f) for _, f in legs),
+            t("routes.person"): shown.key,
+            t("routes.name"): caption(shown),
+            t("routes.nationality"): shown.properties.get("nationality") or "",
+            t("routes.route"): " · ".join(_leg(view(f)) for _, f in legs),
             t("routes.connection"): round(hours, 1) if hours is not None else None,
             t("routes.pnr"): ", ".join(sorted({r.properties.get("pnr") or "" for r, _ in legs}
                                               - {""})),
             t("routes.arrival"): last.properties.get("arrival_time") or "",
         })
-    if flights:
-        _enrich(store, sub, sorted(persons), sorted(flights))
-    travellers = sorted({f"Person:{k}" for k in persons})
-    return RouteResult("builtin", pd.DataFrame(table), sub, travellers)
+    return pd.DataFrame(table)
+
+
+def display_table(res: RouteResult) -> pd.DataFrame:
+    """The table as this user may see it: personal properties masked, and whole
+    columns that read one (`p.passport_no` in a saved query)."""
+    if not auth.masks():
+        return res.table
+    if res.raw is not None:
+        return results.frame(results.masked(res.raw))
+
+    def view(n: Node) -> Node:
+        n = auth.mask_node(n)
+        return Node(n.label, auth.mask_key(n), n.properties)
+
+    return legs_table(res.legs, view)
 
 
 def _enrich(store, sub: Subgraph, persons: list[str], flights: list[str]) -> None:
@@ -279,9 +308,20 @@ def render() -> None:
         st.warning(t("routes.none"), icon=":material/flight_land:")
         return
     st.success(t("routes.found", n=len(res.travellers)), icon=":material/groups:")
-    st.dataframe(res.table, hide_index=True, width="stretch")
-    st.download_button(t("common.csv"), results.csv_bytes(res.table), file_name="routes.csv",
-                       mime="text/csv", key="routes_csv", icon=":material/download:")
+    if auth.masks():
+        st.caption(":material/visibility_off: " + t("auth.masked"))
+    table = display_table(res)
+    st.dataframe(table, hide_index=True, width="stretch")
+    data = results.csv_bytes(table)  # the download is the table shown, masked alike
+    st.download_button(t("common.csv"), data, file_name="routes.csv", mime="text/csv",
+                       key="routes_csv", icon=":material/download:", on_click=_record_csv,
+                       args=(data, len(table)))
     if res.sub.nodes:
-        graphview.show(res.sub, key="routes_graph", height=520)
-        results.add_button(res.sub, key="routes_add")
+        shown, _ids = auth.shown_subgraph(res.sub)
+        graphview.show(shown, key="routes_graph", height=520)
+        results.add_button(res.sub, key="routes_add")  # the working graph keeps real nodes
+
+
+def _record_csv(data: bytes, rows: int) -> None:
+    auth.record("export", {"format": "csv", "file": "routes.csv", "what": "routes",
+                           "sha256": hashlib.sha256(data).hexdigest(), "rows": rows})

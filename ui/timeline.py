@@ -3,6 +3,8 @@
 Both are Vega-Lite charts (st.altair_chart uses the Vega bundled with
 Streamlit): the map is a projection of points and great-circle-free straight
 legs over a graticule, computed in the browser; no map tiles are fetched.
+Entities are shown as the user may see them (ui.auth.shown_subgraph): personal
+data masked for a role that may not see it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import streamlit as st
 
 from graph import schema
 from graph.model import Subgraph
-from ui import state
+from ui import auth, state
 from ui.common import caption
 from ui.i18n import label_name, t
 from ui.workspace import node_date, workspace
@@ -110,18 +112,21 @@ def render() -> None:
     if not ws.sub.nodes:
         st.info(t("common.empty_working"), icon=":material/hub:")
         return
+    shown, _ids = auth.shown_subgraph(ws.sub)
+    if auth.masks():
+        st.caption(":material/visibility_off: " + t("auth.masked"))
     st.subheader(t("timeline.events"))
-    ev = events_frame(ws.sub)
+    ev = events_frame(shown)
     if ev.empty:
         st.caption(t("timeline.no_events"))
     else:
         st.altair_chart(timeline_chart(ev), width="stretch")
     st.subheader(t("timeline.map"))
-    airports = _airports_for(state.get_store(), ws.sub)
+    airports = _airports_for(state.get_store(), shown)
     if airports.empty:
         st.caption(t("timeline.no_airports"))
         return
-    legs = legs_frame(ws.sub, airports)
+    legs = legs_frame(shown, airports)
     st.altair_chart(map_chart(airports, legs), width="stretch")
     a, b = st.columns(2)
     a.dataframe(airports, hide_index=True, width="stretch")
