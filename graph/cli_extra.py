@@ -12,6 +12,8 @@ status 1, or 2 for bad usage).
     customs-graph resolve accept A B [--by NAME] [--score S]
     customs-graph resolve undo A B
     customs-graph screen WATCHLIST.csv [--json]
+    customs-graph screen WATCHLIST.csv --save   # keep it: the app's alerts screen with it
+    customs-graph screen [--json]               # screen with the stored watchlist
     customs-graph case REF --hops N -o FILE.zip
     customs-graph case-verify FILE.zip
 """
@@ -24,7 +26,8 @@ from typing import Annotated
 
 import typer
 
-from graph import analytics, case, resolve, risk, screen
+from graph import analytics, case, resolve, risk, screen, users
+from graph import watchlist as stored
 from graph.cli_common import out as _out
 from graph.errors import DataError, SchemaError
 from graph.store import DEFAULT_CAP, open_store
@@ -141,22 +144,66 @@ def resolve_undo(a: str, b: str, store: StoreOpt = None, as_json: JsonOpt = Fals
 
 
 # --- screen ---------------------------------------------------------------------------
-def screen_cmd(watchlist: Annotated[Path, typer.Argument(
-                   help="CSV: name, date_of_birth, nationality, document_no, company.")],
+def screen_cmd(watchlist: Annotated[Path | None, typer.Argument(
+                   help="CSV: name, date_of_birth, nationality, document_no, company "
+                   "(default: the stored watchlist).")] = None,
                store: StoreOpt = None, as_json: JsonOpt = False,
                min_score: Annotated[float | None, typer.Option(
-                   help="Lowest score reported (default: 50 persons, 70 companies).")] = None):
+                   help="Lowest score reported (default: 50 persons, 70 companies).")] = None,
+               save: Annotated[bool, typer.Option(
+                   "--save", help="Keep WATCHLIST as the stored watchlist, replacing the one "
+                   "stored (analyst or admin; audited). The app's Overview alerts and "
+                   "`screen` without a file use it.")] = False):
     """Screen a watchlist against stored persons and companies."""
+    kept = None
+    if watchlist is None:
+        if save:
+            raise typer.BadParameter("--save needs the watchlist CSV file to keep")
+        # The stored watchlist is personal data someone else may have kept.
+        users.require(users.cli_user(), stored.PERMISSION)
+        kept = stored.load()
+        if kept is None:
+            raise typer.BadParameter(
+                "no watchlist is stored: give a CSV file, or keep one with "
+                "`customs-graph screen WATCHLIST.csv --save`")
+    elif save:
+        kept = _save_watchlist(watchlist)
     with open_store(store) as s:
-        result = screen.screen(s, watchlist, min_score=min_score)
+        if kept is None:
+            result = screen.screen(s, watchlist, min_score=min_score)
+        else:
+            problems = [DataError(p["reason"], file=kept.source, line=p["line"],
+                                  field=p["field"]) for p in kept.problems]
+            result = screen.screen_watchlist(s, list(kept.entries), problems,
+                                             min_score=min_score)
     for p in result.problems:
         typer.echo(f"warning: {p}", err=True)
-    lines = [f"{result.entries} watchlist entries, {len(result.hits)} hits"]
+    data = result.to_json()
+    lines = []
+    if kept is not None:
+        data["watchlist"] = {**kept.info(), "saved": save}
+        lines.append(f"{'saved' if save else 'stored'} watchlist {kept.source} "
+                     f"(sha256 {kept.sha256[:12]}..., {kept.saved_at} by {kept.saved_by})")
+    lines.append(f"{result.entries} watchlist entries, {len(result.hits)} hits")
     for h in result.hits:
         lines.append(f"line {h.line} {h.kind} {h.watch!r} -> {h.ref} {h.name!r}  "
                      f"score {h.score:g}")
         lines += [f"    {e}" for e in h.evidence]
-    _out(result.to_json(), as_json, "\n".join(lines))
+    _out(data, as_json, "\n".join(lines))
+
+
+def _save_watchlist(path: Path) -> stored.StoredWatchlist:
+    """Store the watchlist at `path` in place of the stored one; an audited write."""
+    from graph import audit
+
+    user = users.require(users.cli_user(), stored.PERMISSION)
+    try:
+        old = stored.load()
+    except DataError:
+        old = None  # an unreadable stored file is replaced like any other
+    new = stored.save_file(path, user.name)
+    audit.record(stored.AUDIT_ACTION, user.name, stored.audit_details(new, old))
+    return new
 
 
 # --- case packages ----------------------------------------------------------------------

@@ -18,11 +18,15 @@ score reaches `PERSON_MIN` / `COMPANY_MIN` here, lower than for merging
 because screening must not miss anyone: a person whose name alone agrees
 scores 50, a company whose cleaned name alone agrees 80. Rows that cannot be
 read are reported as problems with their line; the other rows are screened.
+
+The stored watchlist (graph.watchlist) keeps the entries read here from one
+such file; `screen_watchlist` screens entries from either.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -56,7 +60,7 @@ class Entry:
 
     line: int
     kind: str  # "Person" or "Company"
-    row: dict
+    row: dict  # the line's COLUMNS, date_of_birth as YYYY-MM-DD ("" when unreadable)
     record: Record
 
 
@@ -69,6 +73,18 @@ class Hit:
     name: str
     score: float
     evidence: list[str] = field(default_factory=list)
+    # Personal values (birth dates, documents, phones, e-mails, addresses) of the two
+    # records, so the evidence can be shown masked to a role that may not see them.
+    personal: tuple[str, ...] = field(default=(), compare=False, repr=False)
+
+    def masked_evidence(self, mask: str) -> list[str]:
+        """The evidence with every personal value of the two records replaced by `mask`."""
+        out = []
+        for e in self.evidence:
+            for v in self.personal:  # longest first: a value inside another goes after it
+                e = e.replace(v, mask)
+            out.append(e)
+        return out
 
     def to_json(self) -> dict:
         return {"line": self.line, "kind": self.kind, "watch": self.watch, "ref": self.ref,
@@ -108,20 +124,52 @@ def _date(value: str) -> str:
     raise ValueError("is not a date (YYYY-MM-DD or DD/MM/YYYY)")
 
 
+def make_entry(line: int, kind: str, row: dict) -> Entry:
+    """The Entry of one watchlist line read as `kind` ("Person" or "Company"); `row`
+    holds the COLUMNS, the date of birth already YYYY-MM-DD or empty. The stored
+    watchlist (graph.watchlist) rebuilds its entries with this too."""
+    row = {c: str(row.get(c) or "").strip() for c in COLUMNS}
+    if kind == "Person" and row["name"]:
+        return Entry(line, kind, row, person_record(
+            f"watchlist:{line}", row["name"], row["date_of_birth"], row["nationality"],
+            row["document_no"]))
+    if kind == "Company" and row["company"]:
+        # the nationality of a line naming a person is the person's, not the company's
+        return Entry(line, kind, row, company_record(
+            f"watchlist:{line}", row["company"],
+            row["nationality"] if not row["name"] else None))
+    raise DataError(f"watchlist line {line}: not a {kind} entry")
+
+
 def read_watchlist(path) -> tuple[list[Entry], list[DataError]]:
     """The entries of a watchlist CSV and the problems of rows that could not be read."""
     path = Path(path)
-    entries, problems = [], []
     try:
         f = open(path, encoding="utf-8-sig", newline="")
     except OSError as e:
         raise DataError(f"cannot read the watchlist {path.name}: {e.strerror}") from None
     with f:
+        return _parse(f, path.name)
+
+
+def read_watchlist_bytes(data: bytes, name: str = "watchlist.csv"
+                         ) -> tuple[list[Entry], list[DataError]]:
+    """As read_watchlist, from a file's bytes (an upload)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError(f"the watchlist {name} is not UTF-8 text", file=name) from None
+    return _parse(io.StringIO(text, newline=""), name)
+
+
+def _parse(f, name: str) -> tuple[list[Entry], list[DataError]]:
+    entries, problems = [], []
+    try:
         reader = csv.DictReader(f)
         header = [(h or "").strip().lower() for h in reader.fieldnames or []]
         if not {"name", "company"} & set(header):
             raise DataError(f"the header must have a name or a company column "
-                            f"(columns: {', '.join(COLUMNS)})", file=path.name, line=1)
+                            f"(columns: {', '.join(COLUMNS)})", file=name, line=1)
         for line, raw in enumerate(reader, start=2):
             row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()
                    if isinstance(v, str)}
@@ -129,22 +177,22 @@ def read_watchlist(path) -> tuple[list[Entry], list[DataError]]:
             if not row["name"] and not row["company"]:
                 if any(row.values()):
                     problems.append(DataError("has neither a name nor a company",
-                                              file=path.name, line=line))
+                                              file=name, line=line))
                 continue
             try:
-                dob = _date(row["date_of_birth"])
+                row["date_of_birth"] = _date(row["date_of_birth"])
             except ValueError as e:
-                problems.append(DataError(str(e), file=path.name, line=line,
+                problems.append(DataError(str(e), file=name, line=line,
                                           field="date_of_birth", value=row["date_of_birth"]))
-                dob = ""
-            if row["name"]:
-                entries.append(Entry(line, "Person", row, person_record(
-                    f"watchlist:{line}", row["name"], dob, row["nationality"],
-                    row["document_no"])))
-            if row["company"]:
-                entries.append(Entry(line, "Company", row, company_record(
-                    f"watchlist:{line}", row["company"],
-                    row["nationality"] if not row["name"] else None)))
+                row["date_of_birth"] = ""
+            for kind, col in (("Person", "name"), ("Company", "company")):
+                if row[col]:
+                    entries.append(make_entry(line, kind, row))
+    except UnicodeDecodeError:
+        raise DataError(f"the watchlist {name} is not UTF-8 text", file=name) from None
+    except csv.Error as e:
+        raise DataError(f"the watchlist {name} is not a readable CSV file: {e}",
+                        file=name) from None
     return entries, problems
 
 
@@ -184,14 +232,33 @@ def screen_entries(entries: list[Entry], records: dict[str, list[Record]], *,
             r = index.records[i]
             score, evidence = match(e.record, r)
             if score >= threshold:
-                hits.append(Hit(e.line, e.kind, e.record.name, r.ref, r.name, score, evidence))
+                hits.append(Hit(e.line, e.kind, e.record.name, r.ref, r.name, score, evidence,
+                                _personal(e.record, r)))
     return sorted(hits, key=lambda h: (h.line, h.kind != "Person", -h.score, h.ref))
+
+
+def _personal(*records: Record) -> tuple[str, ...]:
+    """The personal values of records (schema: Person date_of_birth and passport_no,
+    Phone, Email, Address), as the evidence writes them, longest first."""
+    values = set()
+    for r in records:
+        values.update((r.dob, r.passport_text))
+        for v in (*r.phones, *r.emails, *r.addresses):
+            values.update((v, repr(v)[1:-1]))  # the evidence quotes addresses with repr
+    return tuple(sorted((v for v in values if v), key=lambda v: (-len(v), v)))
+
+
+def screen_watchlist(store, entries: list[Entry], problems: list[DataError] = (), *,
+                     min_score: float | None = None) -> ScreenResult:
+    """Screen watchlist entries (read from a file or the stored watchlist) against the
+    Persons and Companies in `store`."""
+    kinds = sorted({e.kind for e in entries})
+    records = {k: load_records(store, k) for k in kinds}
+    return ScreenResult(len(entries), screen_entries(entries, records, min_score=min_score),
+                        list(problems))
 
 
 def screen(store, watchlist, *, min_score: float | None = None) -> ScreenResult:
     """Screen a watchlist CSV against the Persons and Companies in `store`."""
     entries, problems = read_watchlist(watchlist)
-    kinds = sorted({e.kind for e in entries})
-    records = {k: load_records(store, k) for k in kinds}
-    return ScreenResult(len(entries), screen_entries(entries, records, min_score=min_score),
-                        problems)
+    return screen_watchlist(store, entries, problems, min_score=min_score)

@@ -20,12 +20,15 @@ NEO4J_HINT = ("no Neo4j: run `tools/neo4j-test-server start` and export "
 
 @pytest.fixture(scope="session", autouse=True)
 def _private_log_and_users(tmp_path_factory):
-    """The duty log, audit trail and users file of the suite live in a temporary
-    folder (inherited by the CLI subprocesses), never in the user's data folder."""
+    """The duty log, audit trail, users file and stored watchlist of the suite live in
+    a temporary folder (inherited by the CLI subprocesses), never in the user's data
+    folder."""
     folder = tmp_path_factory.mktemp("state")
-    saved = {k: os.environ.get(k) for k in ("CUSTOMS_GRAPH_LOG", "CUSTOMS_GRAPH_USERS")}
+    saved = {k: os.environ.get(k) for k in ("CUSTOMS_GRAPH_LOG", "CUSTOMS_GRAPH_USERS",
+                                            "CUSTOMS_GRAPH_WATCHLIST")}
     os.environ["CUSTOMS_GRAPH_LOG"] = str(folder / "dutylog.sqlite3")
     os.environ["CUSTOMS_GRAPH_USERS"] = str(folder / "users.json")
+    os.environ["CUSTOMS_GRAPH_WATCHLIST"] = str(folder / "watchlist.json")
     yield folder
     for k, v in saved.items():
         if v is None:

@@ -137,8 +137,8 @@ def test_risk_weights_come_from_the_toml():
     assert w["near_seizure"]["points"] > 0 and "Phone" in w["shared_identifier"]["identifiers"]
 
 
-def test_unit_value_far_below_the_median_is_explained(sample_lbug):
-    r = risk.score(sample_lbug, GLASS_CO)
+def test_unit_value_far_below_the_median_is_explained(sample_store):
+    r = risk.score(sample_store, GLASS_CO)
     rules = [c for c in r.contributions if c.rule == "unit_value"]
     assert rules and r.band == "high"
     first = rules[0]
@@ -150,8 +150,8 @@ def test_unit_value_far_below_the_median_is_explained(sample_lbug):
     assert sum(c.points for c in rules) <= w["unit_value"]["max_points"]
 
 
-def test_seized_passenger_and_housemate(sample_lbug):
-    model = risk.RiskModel(sample_lbug)
+def test_seized_passenger_and_housemate(sample_store):
+    model = risk.RiskModel(sample_store)
     pax = model.score(CIGAR_PAX)
     near = [c for c in pax.contributions if c.rule == "near_seizure"]
     assert near[0].points == 40 and "SZ-2017-0319-HAN" in near[0].reason
@@ -165,13 +165,13 @@ def test_seized_passenger_and_housemate(sample_lbug):
     assert pax.score > mate.score > 0
 
 
-def test_weights_change_the_score_and_nothing_else_does(sample_lbug, tmp_path):
+def test_weights_change_the_score_and_nothing_else_does(sample_store, tmp_path):
     text = risk.WEIGHTS_FILE.read_text("utf-8").replace("points = 20        # per anomalous",
                                                         "points = 0        # per anomalous")
     assert "points = 0 " in text
     path = tmp_path / "w.toml"
     path.write_text(text, "utf-8")
-    r = risk.score(sample_lbug, GLASS_CO, risk.load_weights(path))
+    r = risk.score(sample_store, GLASS_CO, risk.load_weights(path))
     assert all(c.points == 0 for c in r.contributions if c.rule == "unit_value")
     assert r.score == sum(c.points for c in r.contributions)
     bad = tmp_path / "bad.toml"
@@ -179,24 +179,48 @@ def test_weights_change_the_score_and_nothing_else_does(sample_lbug, tmp_path):
     with pytest.raises(DataError, match="high"):
         risk.load_weights(bad)
     with pytest.raises(NotFound):
-        risk.score(sample_lbug, "Person:NOPE")
+        risk.score(sample_store, "Person:NOPE")
 
 
-def test_risk_command(sample_lbug_url):
+def test_both_stores_give_the_same_risk_scores(sample_lbug, sample_neo4j):
+    """Every rule's Cypher reads the same facts from either store: same scores,
+    same contributions, same reasons."""
+    refs = [GLASS_CO, CIGAR_PAX, HOUSEMATE, VIET_TRAN, CONTAINER, "Person:P000417",
+            "Person:P000002"]
+    lb = [s.to_json() for s in risk.score_many(sample_lbug, refs)]
+    nj = [s.to_json() for s in risk.score_many(sample_neo4j, refs)]
+    assert lb == nj
+    # not vacuous: every band and every rule shows up
+    assert {s["band"] for s in lb} == {"high", "medium", "low"}
+    assert {c["rule"] for s in lb for c in s["contributions"]} == {
+        "near_seizure", "shared_identifier", "seized_route", "unit_value"}
+    for model in (risk.RiskModel(sample_lbug), risk.RiskModel(sample_neo4j)):
+        assert model.seized_entities() and model.seized_routes()
+    assert (risk.RiskModel(sample_lbug).seized_entities()
+            == risk.RiskModel(sample_neo4j).seized_entities())
+
+
+@pytest.fixture(params=["ladybug", "neo4j"])
+def sample_url(request):
+    return request.getfixturevalue("sample_lbug_url" if request.param == "ladybug"
+                                   else "sample_neo4j_url")
+
+
+def test_risk_command(sample_url):
     import json
 
     from typer.testing import CliRunner
 
     from graph.cli_extra import app
 
-    r = CliRunner().invoke(app, ["risk", GLASS_CO, HOUSEMATE, "--store", sample_lbug_url,
+    r = CliRunner().invoke(app, ["risk", GLASS_CO, HOUSEMATE, "--store", sample_url,
                                  "--json"])
     assert r.exit_code == 0, r.output
     scores = json.loads(r.stdout)["scores"]
     assert [s["ref"] for s in scores] == [GLASS_CO, HOUSEMATE]  # highest first
     assert all(c["reason"] for s in scores for c in s["contributions"])
     r = CliRunner().invoke(app, ["analyse", CONTAINER, "--hops", "2", "--store",
-                                 sample_lbug_url, "--json"])
+                                 sample_url, "--json"])
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     assert data["ref"] == CONTAINER and data["excluded_labels"] == analytics.hub_labels()

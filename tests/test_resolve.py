@@ -1,5 +1,7 @@
 """Entity resolution on real stores: proposals on the sample set, decisions
-(accept / undo) on a private store, blocking that scales."""
+(accept / undo) on a private store, blocking that scales. The Cypher of
+graph/resolve.py runs on both stores: every store test is parametrised over
+LadybugDB and Neo4j (NEO4J_TEST_URL, tools/neo4j-test-server)."""
 
 from __future__ import annotations
 
@@ -95,8 +97,8 @@ def test_blocking_compares_few_pairs_and_caps_big_blocks(monkeypatch):
 
 
 # --- proposals on the sample set ------------------------------------------------------
-def test_proposals_on_the_sample_set(sample_lbug):
-    found = resolve.propose(sample_lbug)
+def test_proposals_on_the_sample_set(sample_store):
+    found = resolve.propose(sample_store)
     people = [p for p in found if p.a_ref.startswith("Person:")]
     pairs = {(p.a_ref, p.b_ref) for p in people}
     assert ER_PAIR in pairs
@@ -109,26 +111,40 @@ def test_proposals_on_the_sample_set(sample_lbug):
     assert all(p.score >= resolve.COMPANY_MIN for p in found if p.a_ref.startswith("Company:"))
 
 
-def test_score_pair_and_errors(sample_lbug):
-    score, evidence = resolve.score_pair(sample_lbug, *ER_PAIR)
+def test_score_pair_and_errors(sample_store):
+    score, evidence = resolve.score_pair(sample_store, *ER_PAIR)
     assert score == 100 and evidence
     with pytest.raises(SchemaError):
-        resolve.score_pair(sample_lbug, "Person:P000417", "Company:0312345678")
+        resolve.score_pair(sample_store, "Person:P000417", "Company:0312345678")
     with pytest.raises(SchemaError):
-        resolve.score_pair(sample_lbug, "Person:P000417", "Person:P000417")
+        resolve.score_pair(sample_store, "Person:P000417", "Person:P000417")
     with pytest.raises(NotFound):
-        resolve.score_pair(sample_lbug, "Person:P000417", "Person:NOPE")
+        resolve.score_pair(sample_store, "Person:P000417", "Person:NOPE")
+
+
+def test_both_stores_give_the_same_records_and_proposals(sample_lbug, sample_neo4j):
+    """The records matching reads (with their phones, e-mails and addresses) and the
+    proposals are the same whichever store holds the sample set."""
+    for name in resolve.RESOLVABLE:
+        lb = {r.ref: r for r in resolve.load_records(sample_lbug, name)}
+        nj = {r.ref: r for r in resolve.load_records(sample_neo4j, name)}
+        assert lb == nj and len(lb) > 100
+    assert resolve.propose(sample_lbug) == resolve.propose(sample_neo4j)
+    assert resolve.same_as_pairs(sample_lbug) == resolve.same_as_pairs(sample_neo4j) == set()
 
 
 # --- decisions on a private store -------------------------------------------------------
-@pytest.fixture
-def dup_store(empty_lbug, tmp_path):
-    """The mini set plus a second record of Nguyễn Văn An, written differently."""
-    load_folder(empty_lbug, MINI, rejects_file=tmp_path / "r.csv", progress=False)
-    empty_lbug.upsert_nodes("Person", [node_row(
+@pytest.fixture(params=["ladybug", "neo4j"])
+def dup_store(request, tmp_path):
+    """The mini set plus a second record of Nguyễn Văn An, written differently, in
+    an empty store of each kind in turn."""
+    store = request.getfixturevalue("empty_lbug" if request.param == "ladybug"
+                                    else "empty_neo4j")
+    load_folder(store, MINI, rejects_file=tmp_path / "r.csv", progress=False)
+    store.upsert_nodes("Person", [node_row(
         "Person", "P9", {"full_name": "NGUYEN VAN AN", "date_of_birth": "1980-05-01",
                          "nationality": "VN", "passport_no": "B 1234567"}, "persons.csv:90")])
-    return empty_lbug
+    return store
 
 
 def _snapshot(store, refs):
@@ -149,6 +165,11 @@ def test_accept_links_and_undo_unlinks_without_touching_records(dup_store):
     ((score, by, at, source),) = rows
     assert (score, by) == (100.0, "analyst.hanoi") and at.endswith("Z")
     assert "analyst.hanoi" in source
+    # what the Resolve page lists as accepted merges, with who decided
+    from ui.resolve_page import accepted_merges
+
+    assert [(m["a"], m["b"], m["score"], m["by"]) for m in accepted_merges(dup_store)] == [
+        (a, b, 100.0, "analyst.hanoi")]
     assert _snapshot(dup_store, [a, b]) == before  # records untouched
     assert dup_store.counts()["nodes"] == counts["nodes"]
     # accepted pairs leave the proposal list; accepting again (either way) is a no-op

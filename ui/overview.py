@@ -1,15 +1,20 @@
-"""Overview: what the store holds, the latest seizures, the alerts."""
+"""Overview: what the store holds, the latest seizures, the alerts (saved queries
+marked alert, and hits of the stored watchlist)."""
 
 from __future__ import annotations
+
+import json
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from graph import queries as saved
-from graph import schema
+from graph import schema, screen
+from graph import watchlist as stored_watchlist
 from graph.errors import CustomsGraphError, StoreUnavailable
-from ui import state
+from graph.users import MASK
+from ui import auth, state
 from ui.common import md_escape
 from ui.i18n import label_name, t
 
@@ -102,6 +107,73 @@ def _latest(store) -> None:
         open_in_explore(schema.make_ref("Seizure", pick))
 
 
+# --- watchlist alerts -----------------------------------------------------------------
+@st.cache_data(ttl=300, show_spinner=False, max_entries=16)
+def _watch_hits(url: str, signature: str, path: str, sha256: str) -> tuple[list, int]:
+    """The stored watchlist's hits in the store, and how many entries were screened.
+    Keyed on the store, its counts (a load or a merge changes them) and the
+    watchlist's file and hash, so reruns reuse the answer; the TTL catches changes
+    that keep every count."""
+    wl = stored_watchlist.load(path)
+    if wl is None:
+        return [], 0
+    result = screen.screen_watchlist(state._store(url), list(wl.entries))
+    return result.hits, result.entries
+
+
+def watch_frame(hits, masked: bool) -> pd.DataFrame:
+    """The hits best first, one row each; personal values masked when `masked`."""
+    cols = [t("resolve.score"), t("resolve.kind"), t("resolve.watch"), "ref",
+            t("resolve.name"), t("resolve.evidence"), t("resolve.line")]
+    rows = [(h.score, label_name(h.kind), h.watch, auth.mask_ref(h.ref), h.name,
+             "; ".join(h.masked_evidence(MASK) if masked else h.evidence), h.line)
+            for h in sorted(hits, key=lambda h: (-h.score, h.line, h.ref))]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _watch_alerts() -> None:
+    st.subheader(t("watch.alerts"))
+    try:
+        wl = stored_watchlist.load()
+    except CustomsGraphError as e:  # an unreadable stored file: say so, keep the page
+        st.error(t("common.error", msg=md_escape(e)), icon=":material/error:")
+        return
+    if wl is None:
+        st.caption(t("watch.none"))
+        return
+    url = state.store_url()
+    signature = json.dumps(state.counts(url), sort_keys=True)
+    hits, n = _watch_hits(url, signature, str(stored_watchlist.default_path()), wl.sha256)
+    st.caption(t("watch.about", file=md_escape(wl.source), n=n, at=md_escape(wl.saved_at),
+                 who=md_escape(wl.saved_by), sha=wl.sha256[:12]))
+    if not hits:
+        st.caption(t("watch.no_hits"))
+        return
+    masked = auth.masks()
+    frame = watch_frame(hits, masked)
+    st.dataframe(frame, hide_index=True, width="stretch",
+                 column_config={t("resolve.score"): st.column_config.NumberColumn(
+                     format="%.1f")})
+    if masked:
+        st.caption(t("auth.masked"))
+    # One pick per entity, best score first, to open like the latest seizures.
+    best: dict[str, float] = {}
+    names: dict[str, str] = {}
+    for h in hits:
+        if h.score > best.get(h.ref, -1):
+            best[h.ref], names[h.ref] = h.score, h.name
+    refs = sorted(best, key=lambda r: (-best[r], r))
+    st.caption(t("watch.count", k=len(hits), m=len(refs)))
+    a, b = st.columns([3, 1], vertical_alignment="bottom")
+    pick = a.selectbox(t("watch.open"), refs, key="overview_watch_pick",
+                       format_func=lambda r: f"{auth.mask_ref(r)} · {names[r]} ({best[r]:g})")
+    if b.button(t("common.open_explore"), key="overview_watch_open", icon=":material/hub:",
+                width="stretch"):
+        from ui.explore import open_in_explore
+
+        open_in_explore(pick)
+
+
 def render() -> None:
     st.title(t("overview.title"))
     st.caption(t("overview.intro"))
@@ -133,3 +205,4 @@ def render() -> None:
         _latest(store)
     with right:
         _alerts()
+    _watch_alerts()

@@ -4,6 +4,10 @@ merges accepted so far (undoable), and watchlist screening.
 Records are never merged or edited: accepting writes a SAME_AS relationship
 (graph.resolve.accept, with who decided and when), undo removes it. Every
 decision goes to the audit trail (graph.audit, action "merge").
+
+An uploaded watchlist can be kept as the stored one (graph.watchlist), which the
+Overview screens for its alerts: an explicit button, for analysts and admins,
+audited as "watchlist".
 """
 
 from __future__ import annotations
@@ -15,8 +19,9 @@ import pandas as pd
 import streamlit as st
 
 from graph import audit, resolve, schema, screen, users
+from graph import watchlist as stored_watchlist
 from graph.errors import CustomsGraphError
-from ui import state
+from ui import auth, state
 from ui.common import md_escape
 from ui.i18n import t
 
@@ -25,6 +30,7 @@ _PROPOSALS = "resolve_proposals"  # session: (store url, [Proposal]) last propos
 _REJECTED = "resolve_rejected"  # session: pairs rejected in this session
 _MSG = "resolve_msg"  # session: (kind, text) of the last decision
 _SCREEN = "resolve_screen"  # session: (file id, ScreenResult)
+_WATCH_MSG = "resolve_watch_msg"  # session: the message of the last watchlist save
 MAX_WATCHLIST_BYTES = 5_000_000
 
 
@@ -206,6 +212,40 @@ def _show_screening(store) -> None:
         st.dataframe(hits_frame(result.hits), hide_index=True, width="stretch")
     for p in result.problems:
         st.warning(md_escape(str(p)), icon=":material/warning:")
+    _keep_watchlist(up.getvalue(), up.name, result)
+
+
+def _keep_watchlist(data: bytes, name: str, result: screen.ScreenResult) -> None:
+    """The stored watchlist, and the button that replaces it with the uploaded one."""
+    msg = st.session_state.pop(_WATCH_MSG, None)
+    if msg:
+        st.success(msg, icon=":material/check:")
+    try:
+        current = stored_watchlist.load()
+    except CustomsGraphError as e:  # unreadable: say so; saving replaces it
+        current = None
+        st.warning(md_escape(e), icon=":material/warning:")
+    if current is None:
+        st.caption(t("watch.none_stored"))
+    else:
+        st.caption(t("watch.about", file=md_escape(current.source), n=len(current.entries),
+                     at=md_escape(current.saved_at), who=md_escape(current.saved_by),
+                     sha=current.sha256[:12]))
+    # The role is checked here, not only by the page: a viewer never gets the button.
+    if not auth.can(stored_watchlist.PERMISSION):
+        st.info(t("watch.role", role=auth.role()), icon=":material/lock:")
+        return
+    same = current is not None and current.sha256 == stored_watchlist.sha256(data)
+    if same:
+        st.caption(t("watch.is_stored"))
+    st.caption(t("watch.save_help"))
+    if st.button(t("watch.replace" if current else "watch.save"), key="resolve_watch_save",
+                 icon=":material/bookmark_add:", disabled=same or not result.entries):
+        new = stored_watchlist.save(data, name, auth.who())
+        auth.record(stored_watchlist.AUDIT_ACTION, stored_watchlist.audit_details(new, current))
+        st.session_state[_WATCH_MSG] = t("watch.saved", file=md_escape(new.source),
+                                         n=len(new.entries))
+        st.rerun()
 
 
 def render() -> None:
