@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from graph import cli_extra
+from graph import cli_extra, cli_import
 from graph import export as exporter
 from graph import queries as saved
 from graph.bench import bench
@@ -37,6 +37,7 @@ app.add_typer(log_app, name="log")
 app.add_typer(users_app, name="users")
 app.command("bench")(bench)
 cli_extra.register(app)
+app.command("neo4j-import")(cli_import.neo4j_import)
 
 StoreOpt = Annotated[str | None, typer.Option(
     "--store", help="Store URL: ladybug:///path or bolt://host:7687 "
