@@ -93,13 +93,18 @@ def _subgraph_text(sub: Subgraph) -> str:
 def load(folder: Annotated[Path, typer.Argument(help="Folder of contract CSV files.")],
          store: StoreOpt = None, as_json: JsonOpt = False,
          rejects: Annotated[Path | None, typer.Option(help="Where to write rejected rows.")] = None,
-         progress: Annotated[bool, typer.Option(help="Show progress bars on stderr.")] = True):
+         progress: Annotated[bool, typer.Option(help="Show progress bars on stderr.")] = True,
+         parallel: Annotated[bool | None, typer.Option(
+             help="Check rows in a second process while writing "
+                  "[default: for 50,000 rows or more, on 2+ cores].",
+             show_default=False)] = None):
     """Load a folder of contract CSVs; prints counts and rejects."""
     from loaders.load import load_folder
 
     _allowed("load")
     with open_store(store) as s:
-        report = load_folder(s, folder, rejects_file=rejects, progress=progress and not as_json)
+        report = load_folder(s, folder, rejects_file=rejects, progress=progress and not as_json,
+                             parallel=parallel)
     _audit("load", folder=str(folder), rows=report.rows, rejected=len(report.rejects),
            store=s.url)
     data = report.to_json()

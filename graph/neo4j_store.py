@@ -57,6 +57,7 @@ SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 ENV_USER, ENV_PASSWORD, ENV_DATABASE = "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"
 BATCH = 5000  # rows per write transaction
 LOOKUP = 20000  # keys per lookup query
+INSERT_BATCH = 20000  # rows per transaction on the look-up-free insert path
 # How long managed transactions retry transient failures (leader switch, lost
 # connection, deadlock) before the error surfaces: short for interactive reads.
 _READ_RETRY_S, _WRITE_RETRY_S = 5, 30
@@ -268,6 +269,43 @@ class Neo4jStore(Store):
         return counts
 
 
+    def insert_nodes(self, label, rows):
+        lb = schema.label(label)
+        cols = lb.all_props()
+        counts = WriteCounts()
+        for i in range(0, len(rows), INSERT_BATCH):
+            part = [_typed(r, cols) for r in rows[i:i + INSERT_BATCH]]
+            try:
+                counts.created += self._write(_insert_nodes_tx, lb, part)
+            except nx.ConstraintError:
+                # Another writer created some of these keys meanwhile: the
+                # uniqueness constraint refused the batch; merge it instead.
+                got = self.upsert_nodes(label, part)
+                counts.created += got.created
+                counts.updated += got.updated
+                counts.unchanged += got.unchanged
+        return counts
+
+    def insert_relationships(self, rel, from_label, to_label, rows):
+        rt = schema.rel_type(rel)
+        if (from_label, to_label) not in rt.ends:
+            raise SchemaError(f"{rel} does not join {from_label} to {to_label}")
+        fa, fb = schema.label(from_label), schema.label(to_label)
+        cols = {"from": "str", "to": "str", **rt.all_props()}
+        counts = WriteCounts()
+        for i in range(0, len(rows), INSERT_BATCH):
+            part = [_typed(r, cols) for r in rows[i:i + INSERT_BATCH]]
+            try:
+                counts.created += self._write(_insert_rels_tx, rt, fa, fb, part)
+            except _EndsMissing:
+                got = self.upsert_relationships(rel, from_label, to_label, part)
+                counts.created += got.created
+                counts.updated += got.updated
+                counts.unchanged += got.unchanged
+                counts.missing += got.missing
+        return counts
+
+
 # --- URL ------------------------------------------------------------------------------
 def parse_url(url: str) -> tuple[str, str | None, str | None, str | None, str]:
     """(driver URI, user, password, database, URL to show) from a store URL."""
@@ -367,6 +405,51 @@ def _upsert_nodes_tx(tx, lb: schema.Label, rows: list[dict]) -> tuple[int, int, 
         created = summary.counters.nodes_created
     # A node another writer created meanwhile was updated, not created, here.
     return created, len(writes) - created, unchanged
+
+
+class _EndsMissing(Exception):
+    """A batch met an end node that is not stored: rolled back, then upserted
+    row by row so that each missing end is reported."""
+
+
+def _insert_nodes_tx(tx, lb: schema.Label, rows: list[dict]) -> int:
+    cols = lb.all_props()
+    writes = []
+    for r in rows:
+        props = _values(r, cols)
+        props[SEARCH] = r.get(SEARCH) or search_text_for(lb.name, r)
+        writes.append(props)
+    # CREATE, not MERGE: the rows are known new, and the key's uniqueness
+    # constraint still refuses a key someone else stored meanwhile.
+    summary = tx.run(f"UNWIND $rows AS r CREATE (n:{lb.name}) SET n = r", rows=writes).consume()
+    return summary.counters.nodes_created
+
+
+def _insert_rels_tx(tx, rt: schema.RelType, fa: schema.Label, fb: schema.Label,
+                    rows: list[dict]) -> int:
+    """No look-ups: one MERGE per row. MERGE (not CREATE) locks both ends, so two
+    loads running at once still never store the same relationship twice."""
+    cols = rt.all_props()
+    keyed, unkeyed = [], []
+    for r in rows:
+        row = {"from": r["from"], "to": r["to"], "source": r.get(SOURCE),
+               "k": {k: r.get(k) for k in rt.key}, "p": _values(r, cols, (SOURCE,))}
+        (keyed if all(v is not None for v in row["k"].values()) else unkeyed).append(row)
+    ends = (f"UNWIND $rows AS r MATCH (a:{fa.name} {{{fa.key}: r.from}}) "
+            f"MATCH (b:{fb.name} {{{fb.key}: r.to}}) ")
+    key_map = " {" + ", ".join(f"{k}: r.k.{k}" for k in rt.key) + "}" if rt.key else ""
+    created = 0
+    for part, body in ((keyed, f"MERGE (a)-[e:{rt.name}{key_map}]->(b) "
+                               f"ON CREATE SET e.{SOURCE} = r.source SET e += r.p"),
+                       (unkeyed, f"CREATE (a)-[e:{rt.name}]->(b) SET e += r.p, "
+                                 f"e.{SOURCE} = r.source")):
+        if not part:
+            continue
+        res = tx.run(ends + body + " RETURN count(*) AS n", rows=part)
+        if res.single()["n"] != len(part):
+            raise _EndsMissing()
+        created += res.consume().counters.relationships_created
+    return created
 
 
 def _upsert_rels_tx(tx, rt: schema.RelType, fa: schema.Label, fb: schema.Label,

@@ -71,6 +71,17 @@ class Store(ABC):
                              rows: list[dict]) -> WriteCounts:
         """rows: {"from": key, "to": key, **props, "source": ...}; idempotent."""
 
+    def insert_nodes(self, label: str, rows: list[dict]) -> WriteCounts:
+        """Rows the caller knows are new and distinct by key: a load into a label
+        that was empty when it began, holding back keys it already wrote. A store
+        may skip its look-ups (the bulk path); by default this is an upsert."""
+        return self.upsert_nodes(label, rows)
+
+    def insert_relationships(self, rel: str, from_label: str, to_label: str,
+                             rows: list[dict]) -> WriteCounts:
+        """Relationships known new and distinct, whose ends are known to exist."""
+        return self.upsert_relationships(rel, from_label, to_label, rows)
+
     def delete_relationship(self, rel: str, from_label: str, from_key: str, to_label: str,
                             to_key: str) -> None:
         """Remove the `rel` relationships from one node to another (used to undo a

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import re
 from datetime import UTC, date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import airportsdata
@@ -30,6 +30,9 @@ _LOCODE = re.compile(r"^([A-Z]{2})([A-Z2-9]{3})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PNR = re.compile(r"^[A-Z0-9]{5,8}$")
 _HS_DIR = Path(__file__).resolve().parent.parent / "graph" / "data"
+# Checks of values that repeat across rows (dates, flights, airports, ports)
+# are remembered: a million travel rows name a few thousand flights.
+_memo = lru_cache(maxsize=1 << 16)
 
 
 def text(v: str) -> str | None:
@@ -44,6 +47,7 @@ def required(v: str) -> str:
     return v
 
 
+@_memo
 def iso_date(v: str) -> str:
     v = required(v)
     if not _DATE.match(v):
@@ -55,6 +59,7 @@ def iso_date(v: str) -> str:
     return v
 
 
+@_memo
 def iso_datetime(v: str) -> datetime:
     v = required(v)
     if not _DATETIME.match(v):
@@ -78,6 +83,7 @@ def _countries() -> dict[str, tuple[str, str]]:
     return out
 
 
+@_memo
 def country(v: str) -> str:
     """ISO 3166 alpha-2 or alpha-3 -> alpha-2."""
     code = required(v).upper()
@@ -96,6 +102,7 @@ def _airports() -> dict:
     return airportsdata.load("IATA")
 
 
+@_memo
 def airport(v: str) -> dict:
     code = required(v).upper()
     a = _airports().get(code)
@@ -104,6 +111,7 @@ def airport(v: str) -> dict:
     return a
 
 
+@_memo
 def flight_no(v: str) -> tuple[str, str]:
     """'VN 18' -> ('VN18', 'VN')."""
     f = re.sub(r"\s+", "", required(v).upper())
@@ -113,6 +121,7 @@ def flight_no(v: str) -> tuple[str, str]:
     return f, m.group(1)
 
 
+@_memo
 def container_no(v: str) -> str:
     try:
         return iso6346.validate(required(v))
@@ -134,6 +143,11 @@ def _hs() -> dict[str, tuple[str, str]]:
 def hs_code(v: str) -> dict:
     """An HS code of 4 to 10 digits whose 6-digit subheading (or 4-digit heading)
     exists in the nomenclature; returns the Commodity properties."""
+    return dict(_hs_code(v))  # a copy: callers take keys out of it
+
+
+@_memo
+def _hs_code(v: str) -> dict:
     code = re.sub(r"[\s.]", "", required(v))
     if not code.isdigit() or not 4 <= len(code) <= 10:
         raise ValueError("is not an HS code (4 to 10 digits)")
@@ -145,6 +159,7 @@ def hs_code(v: str) -> dict:
             "chapter": code[:2], "section": found[1]}
 
 
+@_memo
 def locode(v: str) -> str:
     code = re.sub(r"\s+", "", required(v).upper())
     m = _LOCODE.match(code)
@@ -182,6 +197,7 @@ def address_key(v: str) -> str:
     return re.sub(r"[^0-9a-z]+", " ", fold(v)).strip()
 
 
+@cache
 def one_of(*choices: str):
     def check(v: str) -> str:
         x = required(v).lower()

@@ -11,21 +11,26 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from graph import schema
 from graph.errors import DataError
-from graph.store import Store, node_row
+from graph.store import Store, dedupe_rows, node_row, rel_identity
 from loaders.contract import FILES, OPTIONAL_COLUMNS, FileSpec, Row, RowGraph
+from loaders.worker import stream_from_child
 
 BATCH_ROWS = 20000
+PARALLEL_MIN_ROWS = 50_000  # below this a child process costs more than it saves
 _UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (surrogateescape)
 REJECT_COLUMNS = ("file", "line", "field", "value", "reason")
 
@@ -78,7 +83,9 @@ class LoadReport:
 
 
 def load_folder(store: Store, folder, *, rejects_file=None, progress: bool = True,
-                batch_rows: int = BATCH_ROWS) -> LoadReport:
+                batch_rows: int = BATCH_ROWS, parallel: bool | None = None) -> LoadReport:
+    """Load every contract file present in `folder`. `parallel`: check rows in a
+    child process while this one writes (default: for large loads on 2+ cores)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise DataError(f"{folder} is not a folder of CSV files")
@@ -86,6 +93,9 @@ def load_folder(store: Store, folder, *, rejects_file=None, progress: bool = Tru
     if not present:
         names = ", ".join(s.name for s in FILES)
         raise DataError(f"{folder} holds none of the contract files ({names})")
+    if parallel is None:
+        rows = sum(_count_rows(folder / spec.name) for spec in present)
+        parallel = rows >= PARALLEL_MIN_ROWS and (os.cpu_count() or 1) > 1
     report = LoadReport()
     started = time.perf_counter()
     console = Console(file=sys.stderr)
@@ -95,9 +105,9 @@ def load_folder(store: Store, folder, *, rejects_file=None, progress: bool = Tru
         writing = getattr(store, "writing", None)
         if writing is not None:  # embedded: hold the write lock for the whole load
             with writing():
-                _load_files(store, folder, present, report, bar, batch_rows)
+                _load_files(store, folder, present, report, bar, batch_rows, parallel)
         else:
-            _load_files(store, folder, present, report, bar, batch_rows)
+            _load_files(store, folder, present, report, bar, batch_rows, parallel)
     report.counts = store.counts()
     report.seconds = time.perf_counter() - started
     report.rejects_file = str(Path(rejects_file or Path.cwd() / "rejects.csv").resolve())
@@ -105,22 +115,68 @@ def load_folder(store: Store, folder, *, rejects_file=None, progress: bool = Tru
     return report
 
 
-def _load_files(store, folder, specs, report, bar, batch_rows):
-    for spec in specs:
-        path = folder / spec.name
-        total = _count_rows(path)
-        task = bar.add_task(spec.name, total=total)
-        fr = FileReport(spec.name)
-        t0 = time.perf_counter()
-        rejects: list[Reject] = []
-        for batch in _batches(path, spec, fr, rejects, batch_rows):
-            _write_batch(store, spec, batch, fr, rejects)
-            bar.update(task, completed=fr.rows)
-        bar.update(task, completed=total)
-        fr.rejected = len(rejects)
-        fr.seconds = round(time.perf_counter() - t0, 3)
+class _Fresh:
+    """What this load wrote into tables that were empty when it began.
+
+    Such rows can take the store's bulk path (`insert_*`: COPY FROM, or plain
+    batches with no look-ups) and their foreign keys are checked here instead
+    of in the store. Node keys are kept exactly; relationships by a hash of
+    their identity, since a collision only sends a row down the merging path."""
+
+    def __init__(self, store: Store):
+        counts = store.counts()
+        self.keys = {lb: set() for lb, n in counts["nodes"].items() if n == 0}
+        self.rels = {rt: set() for rt, n in counts["relationships"].items() if n == 0}
+
+
+def _load_files(store, folder, specs, report, bar, batch_rows, parallel):
+    fresh = _Fresh(store)
+    names = [spec.name for spec in specs]
+    if parallel:
+        events = stream_from_child(_checked_files, folder, names, batch_rows)
+    else:
+        events = _checked_files(folder, names, batch_rows)
+    tasks, started = {}, {}
+    loaded, fk_rejects = defaultdict(int), defaultdict(list)
+    for kind, name, *payload in events:
+        if name not in tasks:
+            tasks[name] = bar.add_task(name, total=_count_rows(folder / name))
+            started[name] = time.perf_counter()
+        if kind == "rows":
+            rows_seen, prepared = payload
+            loaded[name] += _write_batch(store, name, prepared, fk_rejects[name], fresh)
+            bar.update(tasks[name], completed=rows_seen)
+            continue
+        fr, rejects = payload
+        rejects = sorted(rejects + fk_rejects[name], key=lambda r: r.line)
+        fr.loaded, fr.rejected = loaded[name], len(rejects)
+        fr.seconds = round(time.perf_counter() - started[name], 3)
+        bar.update(tasks[name], completed=bar.tasks[tasks[name]].total)
         report.files.append(fr)
         report.rejects.extend(rejects)
+
+
+def _checked_files(folder: Path, names: list[str], batch_rows: int):
+    """("rows", file, rows read so far, prepared batch) per batch, then
+    ("done", file, FileReport, rejects) per file; runs in the row checker."""
+    specs = {spec.name: spec for spec in FILES}
+    for name in names:
+        spec, fr, rejects = specs[name], FileReport(name), []
+        for batch in _batches(Path(folder) / name, spec, fr, rejects, batch_rows):
+            yield "rows", name, fr.rows, _prepare(name, batch)
+        yield "done", name, fr, rejects
+
+
+def _prepare(name: str, batch) -> list:
+    """Per row: (line, needs, node rows, relationship rows), ready to write."""
+    out = []
+    for line, g in batch:
+        src = f"{name}:{line}"
+        nodes = [(label, node_row(label, key, props, src)) for label, key, props in g.nodes]
+        rels = [((rtype, la, lb), {"from": ka, "to": kb, **props, "source": src})
+                for rtype, la, ka, lb, kb, props in g.rels]
+        out.append((line, g.needs, nodes, rels))
+    return out
 
 
 def _count_rows(path: Path) -> int:
@@ -220,44 +276,77 @@ def _bad_bytes(spec, raw, line, rejects) -> None:
     return None
 
 
-def _write_batch(store: Store, spec: FileSpec, batch, fr: FileReport, rejects: list) -> None:
+def _write_batch(store: Store, name: str, prepared: list, rejects: list,
+                 fresh: _Fresh) -> int:
+    """Write one prepared batch; returns the rows loaded."""
     # Foreign keys: an entity the row needs must exist in the store or be made
     # by this same batch.
     made: dict[str, set] = defaultdict(set)
     wanted: dict[str, set] = defaultdict(set)
-    for _, g in batch:
-        for label, key, _props in g.nodes:
-            made[label].add(key)
-        for label, key, _f in g.needs:
+    for _, needs, nodes, _rels in prepared:
+        for label, row in nodes:
+            made[label].add(row[schema.label(label).key])
+        for label, key, _f in needs:
             wanted[label].add(key)
-    known = {label: store.existing_keys(label, keys - made[label]) | made[label]
-             for label, keys in wanted.items()}
-    good = []
-    for line, g in batch:
-        miss = next(((lb, k, f) for lb, k, f in g.needs if k not in known[lb]), None)
-        if miss:
-            lb, k, f = miss
-            rejects.append(Reject(spec.name, line, f, k, f"unknown {lb} {k!r}: not in the "
-                                  "store nor loaded before this row"))
-        else:
-            good.append((line, g))
+    known = {}
+    for label, keys in wanted.items():
+        ours = made[label] | (keys & fresh.keys.get(label, set()))
+        # Keys this load did not write may still be stored (by another writer).
+        known[label] = ours | store.existing_keys(label, keys - ours) if keys - ours else ours
     nodes: dict[str, list] = defaultdict(list)
     rels: dict[tuple, list] = defaultdict(list)
-    for line, g in good:
-        src = f"{spec.name}:{line}"
-        for label, key, props in g.nodes:
-            nodes[label].append(node_row(label, key, props, src))
-        for rtype, la, ka, lb, kb, props in g.rels:
-            rels[(rtype, la, lb)].append({"from": ka, "to": kb, **props, "source": src})
+    loaded = 0
+    for line, needs, node_rows, rel_rows in prepared:
+        miss = next(((lb, k, f) for lb, k, f in needs if k not in known[lb]), None)
+        if miss:
+            lb, k, f = miss
+            rejects.append(Reject(name, line, f, k, f"unknown {lb} {k!r}: not in the "
+                                  "store nor loaded before this row"))
+            continue
+        loaded += 1
+        for label, row in node_rows:
+            nodes[label].append(row)
+        for ends, row in rel_rows:
+            rels[ends].append(row)
     for label, rows in nodes.items():
-        store.upsert_nodes(label, rows)
+        _write_nodes(store, label, rows, fresh.keys.get(label))
     for (rtype, la, lb), rows in rels.items():
-        result = store.upsert_relationships(rtype, la, lb, rows)
-        for row, end in result.missing:  # a safety net: foreign keys were checked above
+        for row, end in _write_rels(store, rtype, la, lb, rows, fresh.rels.get(rtype)):
+            # a safety net: foreign keys were checked above
             line = int(row["source"].rsplit(":", 1)[1])
-            rejects.append(Reject(spec.name, line, "", f"{row['from']}->{row['to']}",
+            rejects.append(Reject(name, line, "", f"{row['from']}->{row['to']}",
                                   f"{rtype}: the {end} end is not in the store"))
-    fr.loaded += len(good)
+    return loaded
+
+
+def _write_nodes(store: Store, label: str, rows: list, seen: set | None) -> None:
+    if seen is None:
+        store.upsert_nodes(label, rows)
+        return
+    key = schema.label(label).key
+    rows = dedupe_rows(rows, itemgetter(key))
+    store.insert_nodes(label, [r for r in rows if r[key] not in seen])
+    again = [r for r in rows if r[key] in seen]
+    seen.update(r[key] for r in rows)
+    if again:  # written by an earlier batch of this load: merged, not inserted
+        store.upsert_nodes(label, again)
+
+
+def _write_rels(store: Store, rtype: str, la: str, lb: str, rows: list,
+                seen: set | None) -> list:
+    """Write relationship rows; returns (row, missing end) for rows not written."""
+    if seen is None:
+        return store.upsert_relationships(rtype, la, lb, rows).missing
+    ident = rel_identity(schema.rel_type(rtype))
+    rows = dedupe_rows(rows, ident)
+    marks = [hash((la, lb, ident(r))) for r in rows]
+    new = [r for r, m in zip(rows, marks, strict=True) if m not in seen]
+    again = [r for r, m in zip(rows, marks, strict=True) if m in seen]
+    missing = store.insert_relationships(rtype, la, lb, new).missing
+    seen.update(marks)
+    if again:
+        missing += store.upsert_relationships(rtype, la, lb, again).missing
+    return missing
 
 
 def write_rejects(rejects: list[Reject], path) -> None:

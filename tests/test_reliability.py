@@ -36,12 +36,15 @@ from tests.conftest import ROOT, SAMPLE, lbug_url
 # Entities of the two stories, and a passenger: their neighbourhoods are compared.
 PROBES = ("Container:WHSU5018375", "Company:0312345678", "Flight:VN18@2017-03-19",
           "Seizure:SZ-2017-0319-HAN")
-KILL_FRACTIONS = (0.25, 0.45)  # of an uninterrupted load's duration
+# When to kill, as a fraction of an uninterrupted load's duration, and whether
+# rows are checked in the load's second process (then it must not outlive the load).
+KILL_CASES = ((0.25, False), (0.45, True))
 
 
-def load_cmd(url: str, rejects: Path, folder: Path = SAMPLE) -> list[str]:
+def load_cmd(url: str, rejects: Path, folder: Path = SAMPLE, parallel: bool = False) -> list[str]:
     return [sys.executable, "-m", "graph.cli", "load", str(folder), "--store", url,
-            "--no-progress", "--json", "--rejects", str(rejects)]
+            "--no-progress", "--json", "--rejects", str(rejects),
+            "--parallel" if parallel else "--no-parallel"]
 
 
 def run_load(url: str, rejects: Path, timeout: float = 600) -> dict:
@@ -84,10 +87,10 @@ def assert_same_graph(got: dict, want: dict) -> None:
 
 
 @contextmanager
-def load_process(url: str, rejects: Path):
+def load_process(url: str, rejects: Path, parallel: bool = False):
     """`customs-graph load sample_data` in a subprocess, reaped whatever the block does."""
-    proc = subprocess.Popen(load_cmd(url, rejects), cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(load_cmd(url, rejects, parallel=parallel), cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         yield proc
     finally:
@@ -97,19 +100,30 @@ def load_process(url: str, rejects: Path):
         proc.stderr.close()
 
 
-def kill_part_way(url: str, rejects: Path, after_s: float) -> float:
+def kill_part_way(url: str, rejects: Path, after_s: float, parallel: bool = False) -> float:
     """Start the load, SIGKILL it after `after_s` seconds; it must still be running then.
-    Returns how long it ran."""
+    Returns how long it ran. A row-checking child process must exit with it."""
     t0 = time.monotonic()
-    with load_process(url, rejects) as proc:
+    with load_process(url, rejects, parallel) as proc:
         time.sleep(after_s)
         assert proc.poll() is None, (
             f"the load finished within {after_s:.1f} s, before it could be killed: "
             f"{proc.stderr.read()}")
+        children = child_pids(proc.pid)  # the checker may be done already: then none
+        assert parallel or not children, children
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
+    deadline = time.monotonic() + 20
+    while any(Path(f"/proc/{pid}").exists() for pid in children):
+        assert time.monotonic() < deadline, f"row checker {children} outlived the killed load"
+        time.sleep(0.1)
     return time.monotonic() - t0
+
+
+def child_pids(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as f:
+        return [int(p) for p in f.read().split()]
 
 
 # --- the uninterrupted reference -------------------------------------------------------
@@ -157,11 +171,12 @@ def assert_partial(partial: dict, final: dict) -> None:
             assert n <= final[kind][name], (name, n, final[kind][name])
 
 
-@pytest.mark.parametrize("fraction", KILL_FRACTIONS)
+@pytest.mark.parametrize(("fraction", "parallel"), KILL_CASES)
 def test_ladybug_load_killed_part_way_then_rerun_equals_uninterrupted(reference, tmp_path,
-                                                                       fraction):
+                                                                       fraction, parallel):
     url = lbug_url(tmp_path)
-    ran = kill_part_way(url, tmp_path / "rejects.csv", reference["seconds"] * fraction)
+    ran = kill_part_way(url, tmp_path / "rejects.csv", reference["seconds"] * fraction,
+                        parallel)
     # A kill inside a checkpoint leaves recovery pending: the store completes it
     # when it opens.
     recovered = shadow_file(url).exists()
@@ -180,7 +195,7 @@ def test_ladybug_load_killed_part_way_then_rerun_equals_uninterrupted(reference,
 
 def test_ladybug_store_opens_after_a_load_killed_mid_checkpoint(reference, tmp_path):
     url = lbug_url(tmp_path)
-    kill_during_checkpoint(url, tmp_path / "rejects.csv", reference["seconds"] * 0.4)
+    kill_during_checkpoint(url, tmp_path / "rejects.csv", reference["seconds"] * 0.25)
     if not shadow_file(url).exists():
         raise RuntimeError("the kill did not leave a checkpoint behind")
     # The app and `customs-graph search` open the store this way.
