@@ -27,9 +27,11 @@ import pyarrow as pa
 
 from graph import schema
 from graph.errors import QueryError, ReadOnlyError, StoreUnavailable
-from graph.model import Edge, Node, Path, QueryResult
+from graph.model import Edge, Node, Path, QueryResult, Subgraph
 from graph.schema import FLOAT, INT, REF, SEARCH, STR
 from graph.store import (
+    DEFAULT_CAP,
+    Hop,
     Store,
     WriteCounts,
     dedupe_rows,
@@ -236,6 +238,54 @@ class LadybugStore(Store):
         _, rows = self.read(cypher, {"a": a.key, "b": b.key, "ra": a.id, "rb": b.id,
                                      "labels": labels, "limit": limit * 4})
         return [row[0] for row in rows]
+
+    # LadybugDB plans `UNWIND $keys AS k MATCH (a {key: k})-[r]-(b)` as a hash
+    # join against the whole pattern: every relationship of the type is read,
+    # and returning whole nodes filled the buffer pool at 100,000 persons;
+    # `a.key IN $keys` scans the label. A single key is an index lookup (a
+    # fraction of a millisecond), so neighbourhoods are read one node at a time.
+    def expand(self, nodes, labels=(), rel_types=(), cap=DEFAULT_CAP, order="key"):
+        labels, rel_types = schema.check_labels(labels), schema.check_rel_types(rel_types)
+        sub = Subgraph()
+        for n in nodes:
+            lb = schema.label(n.label)
+            hops = self._hops_of(lb, n.key, labels, rel_types)
+            total = sum(c for _, c in hops)
+            if total > cap:
+                rows = self._top_neighbours(lb, n.key, [h for h, _ in hops], cap, order)
+                sub.left_out[n.id] = total - cap
+            else:
+                rows = []
+                for h, _ in hops:
+                    rows += self.read(f"MATCH (a:{lb.name} {{{lb.key}: $key}}){h.pattern} "
+                                      f"RETURN a, r, b", {"key": n.key})[1]
+            self._add_rows(sub, rows)
+        return sub
+
+    def degrees(self, label_name, keys, labels=(), rel_types=()):
+        labels, rel_types = schema.check_labels(labels), schema.check_rel_types(rel_types)
+        lb = schema.label(label_name)
+        pattern, where, params = self._hop_pattern(labels, rel_types)
+        out = {}
+        for k in keys:
+            rows = self.read(f"MATCH (a:{lb.name} {{{lb.key}: $key}}){pattern}{where} "
+                             f"RETURN count(r)", {**params, "key": k})[1]
+            if rows and rows[0][0]:
+                out[k] = rows[0][0]
+        return out
+
+    def _hops_of(self, lb, key, labels, rel_types) -> list[tuple[Hop, int]]:
+        """The (type, far label) patterns that hold neighbours of one node, with
+        how many each holds."""
+        pattern, where, params = self._hop_pattern(labels, rel_types)
+        rows = self.read(f"MATCH (a:{lb.name} {{{lb.key}: $key}}){pattern}{where} "
+                         f"RETURN label(r), label(b), count(*)", {**params, "key": key})[1]
+        out = []
+        for rtype, far, count in sorted(rows):
+            # Names read back from the store are checked before they reach Cypher.
+            rt, fb = schema.rel_type(rtype), schema.label(far)
+            out.append((Hop(f"-[r:{rt.name}]-(b:{fb.name})", "", {}, fb.name), count))
+        return out
 
     # --- writes -------------------------------------------------------------
     def write(self, cypher, params=None):

@@ -13,6 +13,7 @@ import os
 from abc import ABC, abstractmethod
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from graph import schema
 from graph.errors import NotFound, SchemaError
@@ -188,39 +189,46 @@ class Store(ABC):
         by_label: dict[str, list[str]] = defaultdict(list)
         for n in nodes:
             by_label[n.label].append(n.key)
-        pattern, where, params = self._hop_pattern(labels, rel_types)
         for label_name, keys in by_label.items():
             lb = schema.label(label_name)
+            hops = self._hop_variants(label_name, labels, rel_types)
             degree = self.degrees(label_name, keys, labels, rel_types)
             small = [k for k in keys if degree.get(k, 0) <= cap]
-            if small:
+            for pattern, where, params, _far in hops if small else ():
                 _, rows = self.read(
-                    f"UNWIND $keys AS k MATCH (a:{lb.name} {{{lb.key}: k}}){pattern}(b)"
-                    f"{where} RETURN a, r, b", {**params, "keys": small})
+                    f"UNWIND $keys AS k MATCH (a:{lb.name} {{{lb.key}: k}}){pattern}{where} "
+                    f"RETURN a, r, b", {**params, "keys": small})
                 self._add_rows(sub, rows)
             for k in keys:
                 if degree.get(k, 0) > cap:
-                    rows = self._top_neighbours(lb, k, pattern, where, params, cap, order)
+                    rows = self._top_neighbours(lb, k, hops, cap, order)
                     self._add_rows(sub, rows)
                     sub.left_out[schema.make_ref(lb.name, k)] = degree[k] - cap
         return sub
 
     def degrees(self, label_name: str, keys: list[str], labels=(), rel_types=()) -> dict[str, int]:
         lb = schema.label(label_name)
-        pattern, where, params = self._hop_pattern(labels, rel_types)
-        _, rows = self.read(
-            f"UNWIND $keys AS k MATCH (a:{lb.name} {{{lb.key}: k}}){pattern}(b){where} "
-            f"RETURN k, count(r)", {**params, "keys": list(keys)})
-        return {k: c for k, c in rows}
+        out: dict[str, int] = defaultdict(int)
+        for pattern, where, params, _far in self._hop_variants(label_name, labels, rel_types):
+            # One query per pattern: a UNION ALL of them exhausted LadybugDB's buffer pool.
+            _, rows = self.read(
+                f"UNWIND $keys AS k MATCH (a:{lb.name} {{{lb.key}: k}}){pattern}{where} "
+                f"RETURN k, count(r)", {**params, "keys": list(keys)})
+            for k, c in rows:
+                out[k] += c
+        return dict(out)
 
-    def _top_neighbours(self, lb, key, pattern, where, params, cap, order):
+    def _top_neighbours(self, lb, key, hops, cap, order):
+        """The `cap` neighbours of one busy node that `order` puts first."""
+        rows = []
         if order in ("most", "least"):
             # Rank candidates by their own degree; done in two steps so the
             # Cypher stays in the subset both engines share.
-            _, cand = self.read(
-                f"MATCH (a:{lb.name} {{{lb.key}: $key}}){pattern}(b){where} RETURN b",
-                {**params, "key": key})
-            nodes = [row[0] for row in cand]
+            nodes = []
+            for pattern, where, params, _far in hops:
+                _, cand = self.read(f"MATCH (a:{lb.name} {{{lb.key}: $key}}){pattern}{where} "
+                                    f"RETURN b", {**params, "key": key})
+                nodes += [row[0] for row in cand]
             deg: dict[str, int] = {}
             for lname in {n.label for n in nodes}:
                 ks = [n.key for n in nodes if n.label == lname]
@@ -229,20 +237,32 @@ class Store(ABC):
             sign = -1 if order == "most" else 1
             chosen = sorted(nodes, key=lambda n: (sign * deg.get(n.id, 0), n.id))[:cap]
             refs = [n.id for n in chosen]
-            cond = f"{where} AND" if where else " WHERE"
-            _, rows = self.read(
-                f"MATCH (a:{lb.name} {{{lb.key}: $key}}){pattern}(b){cond} b.{REF} IN $refs "
-                f"RETURN a, r, b", {**params, "key": key, "refs": refs})
+            for pattern, where, params, _far in hops:
+                cond = f"{where} AND" if where else " WHERE"
+                _, got = self.read(
+                    f"MATCH (a:{lb.name} {{{lb.key}: $key}}){pattern}{cond} b.{REF} IN $refs "
+                    f"RETURN a, r, b", {**params, "key": key, "refs": refs})
+                rows += got
             return rows
-        sort = "b.ref"
-        if order == "newest":
-            dated = [x for x in schema.LABELS if x.dated]
-            # A node's date lives in a label-specific property; coalesce covers them.
-            sort = "coalesce(" + ", ".join(f"b.{x.dated}" for x in dated) + ", '') DESC, b.ref"
-        _, rows = self.read(
-            f"MATCH (a:{lb.name} {{{lb.key}: $key}}){pattern}(b){where} "
-            f"RETURN a, r, b ORDER BY {sort} LIMIT $cap", {**params, "key": key, "cap": cap})
-        return rows
+        for pattern, where, params, far in hops:
+            sort = "b.ref"
+            if order == "newest":
+                # A node's date lives in a label-specific property; coalesce covers
+                # them (only the far label's own, when the pattern names it).
+                dated = [f"b.{x.dated}" for x in _DATED if far in (None, x.name)] + ["''"]
+                sort = "coalesce(" + ", ".join(dated) + ") DESC, b.ref"
+            _, got = self.read(
+                f"MATCH (a:{lb.name} {{{lb.key}: $key}}){pattern}{where} "
+                f"RETURN a, r, b ORDER BY {sort} LIMIT $cap", {**params, "key": key, "cap": cap})
+            rows += got
+        if len(hops) > 1:  # each pattern gave its first `cap`: the same order over all
+            rows.sort(key=lambda row: _order_key(row[2], order))
+        return rows[:cap]
+
+    def _hop_variants(self, label_name: str, labels, rel_types) -> list[Hop]:
+        """The patterns for one hop out of a `label_name` node: one over every type
+        here; a store may split it."""
+        return [Hop(*self._hop_pattern(labels, rel_types))]
 
     def _hop_pattern(self, labels, rel_types) -> tuple[str, str, dict]:
         types = ":" + "|".join(rel_types) if rel_types else ""
@@ -250,7 +270,7 @@ class Store(ABC):
         if labels:
             where = f" WHERE {self.label_expr('b')} IN $labels"
             params["labels"] = list(labels)
-        return f"-[r{types}]-", where, params
+        return f"-[r{types}]-(b)", where, params
 
     @staticmethod
     def _add_rows(sub: Subgraph, rows) -> None:
@@ -286,6 +306,33 @@ class Store(ABC):
     def query(self, cypher: str, params: dict | None = None, *,
               limit: int = DEFAULT_ROW_LIMIT, timeout_s: float = DEFAULT_TIMEOUT_S) -> QueryResult:
         return self.analyst_query(cypher, params or {}, limit=limit, timeout_s=timeout_s)
+
+
+_DATED = [x for x in schema.LABELS if x.dated]
+
+
+class Hop(NamedTuple):
+    """One pattern for a hop from `a` to `b`; `far` is the label it gives `b`, if any."""
+    pattern: str
+    where: str
+    params: dict
+    far: str | None = None
+
+
+def _order_key(node: Node, order: str):
+    """Python's form of the ORDER BY in `_top_neighbours`."""
+    if order == "newest":
+        date = next((node.properties[x.dated] for x in _DATED
+                     if node.properties.get(x.dated) is not None), "")
+        return _Desc(date), node.id
+    return node.id
+
+
+class _Desc(str):
+    """A string that sorts in reverse."""
+
+    def __lt__(self, other):
+        return str.__gt__(self, other)
 
 
 def _rank(node: Node, q_fold: str, q_compact: str) -> int:

@@ -147,3 +147,22 @@ def test_load_works_while_a_reader_has_the_store_open(tmp_path):
 
 def test_sample_folder_is_present():
     assert (SAMPLE / "persons.csv").is_file(), "sample_data/ must hold the generated CSVs"
+
+
+def test_neighbourhoods_are_read_one_node_at_a_time_within_a_small_buffer_pool(
+        sample_lbug_url, sample_lbug):
+    # `UNWIND $keys AS k MATCH (a {key: k})-[r]-(b) RETURN a, r, b` is planned as
+    # a join against every relationship: at 100,000 persons it filled a 512 MB
+    # pool; at the sample's size a 64 MB pool shows the same. Index look-ups of
+    # one node at a time fit.
+    from graph.ladybug_store import LadybugStore
+
+    small = LadybugStore(sample_lbug_url, read_buffer=64 * 1024**2)
+    try:
+        got = small.neighbours("Flight:VN18@2017-03-19", hops=2, cap=500)
+    finally:
+        small.close()
+    want = sample_lbug.neighbours("Flight:VN18@2017-03-19", hops=2, cap=500)
+    assert len(got.nodes) > 1000
+    assert set(got.nodes) == set(want.nodes) and set(got.edges) == set(want.edges)
+    assert got.left_out == want.left_out
