@@ -77,7 +77,9 @@ public final class TestServer {
                 .setConfig(HttpConnector.enabled, false)
                 .setConfig(HttpsConnector.enabled, false)
                 .setConfig(GraphDatabaseSettings.auth_enabled, false)
-                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(256))
+                // Benchmarks at a million persons pass -Dcustomsgraph.pagecache=4g.
+                .setConfig(GraphDatabaseSettings.pagecache_memory,
+                        ByteUnit.parse(System.getProperty("customsgraph.pagecache", "256m")))
                 // As a packaged server: LOAD CSV may not read the host's files.
                 .setConfig(GraphDatabaseSettings.allow_file_urls, false)
                 .setConfig(GraphDatabaseSettings.tx_state_memory_allocation,
