@@ -38,8 +38,14 @@ from graph import schema
 from graph.errors import DataError
 from graph.schema import FLOAT, INT, SEARCH, SOURCE
 from graph.store import node_row, search_text_for
-from loaders.contract import FILES
-from loaders.load import BATCH_ROWS, FileReport, Reject, _batches, write_rejects
+from loaders.load import (
+    BATCH_ROWS,
+    FileReport,
+    Reject,
+    _batches,
+    contract_files,
+    write_rejects,
+)
 
 ARGS_FILE = "import.args"  # the import options, one per line (tools/neo4j-test-server import)
 REPORT_FILE = "import.report"  # where neo4j-admin lists bad entries, if any
@@ -107,12 +113,7 @@ def prepare_import(folder, out_dir, *, rejects_file=None, progress: bool = True,
     """Check `folder` as the loader does and write neo4j-admin import files to
     `out_dir`; rejected rows go to `rejects_file` (default: out_dir/rejects.csv)."""
     folder, out_dir = Path(folder), Path(out_dir).resolve()
-    if not folder.is_dir():
-        raise DataError(f"{folder} is not a folder of CSV files")
-    present = [spec for spec in FILES if (folder / spec.name).is_file()]
-    if not present:
-        names = ", ".join(s.name for s in FILES)
-        raise DataError(f"{folder} holds none of the contract files ({names})")
+    present = contract_files(folder)
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.iterdir():
         if old.name.startswith(_OURS) and old.suffix == ".csv":

@@ -261,11 +261,7 @@ class Neo4jStore(Store):
         rows = dedupe_rows([_typed(r, cols) for r in rows], rel_identity(rt))
         counts = WriteCounts()
         for i in range(0, len(rows), BATCH):
-            part = self._write(_upsert_rels_tx, rt, fa, fb, rows[i:i + BATCH])
-            counts.created += part.created
-            counts.updated += part.updated
-            counts.unchanged += part.unchanged
-            counts.missing += part.missing
+            counts.add(self._write(_upsert_rels_tx, rt, fa, fb, rows[i:i + BATCH]))
         return counts
 
 
@@ -280,10 +276,7 @@ class Neo4jStore(Store):
             except nx.ConstraintError:
                 # Another writer created some of these keys meanwhile: the
                 # uniqueness constraint refused the batch; merge it instead.
-                got = self.upsert_nodes(label, part)
-                counts.created += got.created
-                counts.updated += got.updated
-                counts.unchanged += got.unchanged
+                counts.add(self.upsert_nodes(label, part))
         return counts
 
     def insert_relationships(self, rel, from_label, to_label, rows):
@@ -298,11 +291,7 @@ class Neo4jStore(Store):
             try:
                 counts.created += self._write(_insert_rels_tx, rt, fa, fb, part)
             except _EndsMissing:
-                got = self.upsert_relationships(rel, from_label, to_label, part)
-                counts.created += got.created
-                counts.updated += got.updated
-                counts.unchanged += got.unchanged
-                counts.missing += got.missing
+                counts.add(self.upsert_relationships(rel, from_label, to_label, part))
         return counts
 
 

@@ -35,6 +35,12 @@ class WriteCounts:
     # rows whose end nodes are not in the store: (row, which end is missing)
     missing: list[tuple[dict, str]] = field(default_factory=list)
 
+    def add(self, other: WriteCounts) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.missing += other.missing
+
 
 class Store(ABC):
     """What every store offers. Subclasses implement the abstract primitives."""

@@ -87,12 +87,7 @@ def load_folder(store: Store, folder, *, rejects_file=None, progress: bool = Tru
     """Load every contract file present in `folder`. `parallel`: check rows in a
     child process while this one writes (default: for large loads on 2+ cores)."""
     folder = Path(folder)
-    if not folder.is_dir():
-        raise DataError(f"{folder} is not a folder of CSV files")
-    present = [spec for spec in FILES if (folder / spec.name).is_file()]
-    if not present:
-        names = ", ".join(s.name for s in FILES)
-        raise DataError(f"{folder} holds none of the contract files ({names})")
+    present = contract_files(folder)
     if parallel is None:
         rows = sum(_count_rows(folder / spec.name) for spec in present)
         parallel = rows >= PARALLEL_MIN_ROWS and (os.cpu_count() or 1) > 1
@@ -113,6 +108,17 @@ def load_folder(store: Store, folder, *, rejects_file=None, progress: bool = Tru
     report.rejects_file = str(Path(rejects_file or Path.cwd() / "rejects.csv").resolve())
     write_rejects(report.rejects, report.rejects_file)
     return report
+
+
+def contract_files(folder: Path) -> list[FileSpec]:
+    """The contract files present in `folder`, in load order."""
+    if not folder.is_dir():
+        raise DataError(f"{folder} is not a folder of CSV files")
+    present = [spec for spec in FILES if (folder / spec.name).is_file()]
+    if not present:
+        names = ", ".join(s.name for s in FILES)
+        raise DataError(f"{folder} holds none of the contract files ({names})")
+    return present
 
 
 class _Fresh:
