@@ -192,7 +192,7 @@ def _count_rows(path: Path) -> int:
 
 def _batches(path: Path, spec: FileSpec, fr: FileReport, rejects: list, batch_rows: int):
     """Yield lists of (line, RowGraph) for rows that passed their own checks."""
-    seen: dict[tuple, tuple[int, tuple]] = {}
+    seen: dict[tuple, tuple[int, int]] = {}  # row identity -> (line, digest)
     with open(path, "rb") as raw:
         # Bytes that are not UTF-8 survive as surrogates so that the row, not
         # the file, is rejected (a Windows-1258 export must not lose good rows).
@@ -255,7 +255,10 @@ def _check_row(spec, header, values, line, rejects, seen, fr) -> RowGraph | None
         return None
     if spec.key:
         ident = tuple(raw.get(k, "").strip() for k in spec.key)
-        payload = tuple(v.strip() for v in values)
+        # A digest of the row, not the row: a file's worth of rows must not stay
+        # in memory. Were two different rows to collide, the second would count
+        # as a repeat instead of a conflict; either way the first is what is kept.
+        payload = hash(tuple(v.strip() for v in values))
         if ident in seen:
             first_line, first_payload = seen[ident]
             if first_payload == payload:
