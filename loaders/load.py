@@ -29,7 +29,10 @@ from graph.store import Store, dedupe_rows, node_row, rel_identity
 from loaders.contract import FILES, OPTIONAL_COLUMNS, FileSpec, Row, RowGraph
 from loaders.worker import stream_from_child
 
-BATCH_ROWS = 20000
+# Rows per batch. Each COPY into LadybugDB ends with a checkpoint of the tables it
+# touched, a cost that grows with the table: 100,000 rows per batch loaded 100,000
+# persons in 136 s against 174 s with 20,000 (measured side by side).
+BATCH_ROWS = 100_000
 PARALLEL_MIN_ROWS = 50_000  # below this a child process costs more than it saves
 _UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (surrogateescape)
 REJECT_COLUMNS = ("file", "line", "field", "value", "reason")
