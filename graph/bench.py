@@ -386,11 +386,15 @@ def machine() -> dict:
 def run_bench(persons: int, stores: list[str], *, samples: int = DEFAULT_SAMPLES,
               budget_s: float = DEFAULT_BUDGET_S, seed: int | None = None,
               data: Path | None = None, yes: bool = False, baseline: bool = True,
-              load_csv: bool = True, log=None) -> dict:
+              load_csv: bool = True, existing: bool = False, log=None) -> dict:
+    """`existing`: the stores already hold this data set (loaded by an earlier
+    run): time the operations only, no load and no baselines."""
     from loaders.load import load_folder
 
     log = log or (lambda msg: None)
     kinds = [_kind(u) for u in stores]
+    if existing:
+        return _time_existing(persons, stores, kinds, samples, budget_s, seed, data, log)
     for url, kind in zip(stores, kinds, strict=True):
         if kind == "ladybug" and _lbug_path(url).exists():
             raise SchemaError(f"{url}: the bench needs a fresh LadybugDB path; this one exists")
@@ -489,6 +493,24 @@ def run_bench(persons: int, stores: list[str], *, samples: int = DEFAULT_SAMPLES
     return result
 
 
+def _time_existing(persons, stores, kinds, samples, budget_s, seed, data, log) -> dict:
+    folder, generated, _ = dataset(persons, seed, data)
+    result = {"persons": persons, "data": str(folder), "generated": generated,
+              "generate_s": 0, "machine": machine(), "stores": []}
+    for url, kind in zip(stores, kinds, strict=True):
+        entry: dict = {"url": url, "kind": kind, "load": None}
+        with open_store(url) as store:
+            if kind == "neo4j":
+                entry["server"] = _neo4j_version(store)
+            entry["counts"] = store.counts()
+            log(f"{url}: timing operations on the stored graph")
+            entry["latency"] = latencies(store, persons, samples, budget_s,
+                                         seed if seed is not None else 1)
+            entry["analytics"] = analytics_run(store, persons)
+        result["stores"].append(entry)
+    return result
+
+
 def _neo4j_version(store) -> str | None:
     try:
         _, rows = store.read("CALL dbms.components() YIELD versions, edition "
@@ -503,56 +525,67 @@ def _ms(v) -> str:
 
 
 def render(result: dict, console) -> None:
-    from rich.table import Table
-
     m = result["machine"]
     console.print(f"[bold]customs-graph bench[/bold]: {result['persons']:,} persons, "
                   f"{sum(result['generated'].values()):,} rows; {m['cpus']} CPUs, "
                   f"{m['ram_gb']} GB, {m['cpu']}; Python {m['python']}, LadybugDB {m['ladybug']}")
     for st in result["stores"]:
-        methods = list(st["load"].get("baseline", {}))
-        t = Table(title=f"load: {st['url']}" + (f" ({st['server']})" if st.get("server") else ""))
-        for col in ["file", "rows", "loaded", "rejected", "seconds", "rows/s"]:
-            t.add_column(col, justify="left" if col == "file" else "right")
+        if st["load"] is not None:
+            _render_load(st, console)
+        _render_latency(st, console)
+
+
+def _render_load(st: dict, console) -> None:
+    from rich.table import Table
+
+    methods = list(st["load"].get("baseline", {}))
+    t = Table(title=f"load: {st['url']}" + (f" ({st['server']})" if st.get("server") else ""))
+    for col in ["file", "rows", "loaded", "rejected", "seconds", "rows/s"]:
+        t.add_column(col, justify="left" if col == "file" else "right")
+    for meth in methods:
+        t.add_column(f"{meth} rows/s", justify="right")
+        t.add_column("ours x slower", justify="right")
+    for f in st["load"]["files"] + [dict(file="TOTAL", rows=st["load"]["rows"],
+                                         loaded="", rejected="",
+                                         seconds=st["load"]["seconds"],
+                                         rows_per_s=st["load"]["rows_per_s"],
+                                         baseline=st["load"].get("baseline", {}))]:
+        cells = [f["file"], f"{f['rows']:,}", str(f["loaded"]), str(f["rejected"]),
+                 f"{f['seconds']:.2f}", f"{f['rows_per_s'] or 0:,}"]
         for meth in methods:
-            t.add_column(f"{meth} rows/s", justify="right")
-            t.add_column("ours x slower", justify="right")
-        for f in st["load"]["files"] + [dict(file="TOTAL", rows=st["load"]["rows"],
-                                             loaded="", rejected="",
-                                             seconds=st["load"]["seconds"],
-                                             rows_per_s=st["load"]["rows_per_s"],
-                                             baseline=st["load"].get("baseline", {}))]:
-            cells = [f["file"], f"{f['rows']:,}", str(f["loaded"]), str(f["rejected"]),
-                     f"{f['seconds']:.2f}", f"{f['rows_per_s'] or 0:,}"]
-            for meth in methods:
-                b = f.get("baseline", {}).get(meth)
-                if b and b.get("rows_per_s"):
-                    cells += [f"{b['rows_per_s']:,}", f"{f['seconds'] / b['seconds']:.1f}"]
-                else:
-                    cells += ["", ""]
-            t.add_row(*cells)
-        console.print(t)
-        lt = Table(title=f"latency: {st['url']}")
-        for col in ["operation", "samples", "p50 ms", "p95 ms", "mean results", "errors"]:
-            lt.add_column(col, justify="left" if col == "operation" else "right")
-        failures = []
-        for op, v in st["latency"].items():
-            lt.add_row(op, str(v["n"]), _ms(v["p50_ms"]), _ms(v["p95_ms"]),
-                       str(v["mean_results"]), str(v["errors"]))
-            if v.get("error"):
-                failures.append(f"{op}: {v['error']}")
-        a = st.get("analytics")
-        if a and a.get("error"):
-            failures.append(f"analytics: {a['error']}")
-        elif a:
-            lt.add_row(f"analytics ({a['nodes']:,} nodes, {a['edges']:,} edges)", "1",
-                       f"{a['analyse_s'] * 1000:.1f}", "", "", "")
-        console.print(lt)
-        for line in failures:
-            console.print(f"[red]failed[/red] {line}")
-        console.print(f"loaded counts match generated rows: {st['counts_match']}")
-        if st.get("load_csv_skipped"):
-            console.print(f"LOAD CSV baseline skipped: {st['load_csv_skipped']}")
+            b = f.get("baseline", {}).get(meth)
+            if b and b.get("rows_per_s"):
+                cells += [f"{b['rows_per_s']:,}", f"{f['seconds'] / b['seconds']:.1f}"]
+            else:
+                cells += ["", ""]
+        t.add_row(*cells)
+    console.print(t)
+    console.print(f"loaded counts match generated rows: {st['counts_match']}")
+    if st.get("load_csv_skipped"):
+        console.print(f"LOAD CSV baseline skipped: {st['load_csv_skipped']}")
+
+
+def _render_latency(st: dict, console) -> None:
+    from rich.table import Table
+
+    lt = Table(title=f"latency: {st['url']}")
+    for col in ["operation", "samples", "p50 ms", "p95 ms", "mean results", "errors"]:
+        lt.add_column(col, justify="left" if col == "operation" else "right")
+    failures = []
+    for op, v in st["latency"].items():
+        lt.add_row(op, str(v["n"]), _ms(v["p50_ms"]), _ms(v["p95_ms"]),
+                   str(v["mean_results"]), str(v["errors"]))
+        if v.get("error"):
+            failures.append(f"{op}: {v['error']}")
+    a = st.get("analytics")
+    if a and a.get("error"):
+        failures.append(f"analytics: {a['error']}")
+    elif a:
+        lt.add_row(f"analytics ({a['nodes']:,} nodes, {a['edges']:,} edges)", "1",
+                   f"{a['analyse_s'] * 1000:.1f}", "", "", "")
+    console.print(lt)
+    for line in failures:
+        console.print(f"[red]failed[/red] {line}")
 
 
 def bench(
@@ -576,6 +609,9 @@ def bench(
                                            help="Neo4j LOAD CSV baseline (local server).")
                         ] = True,
     save: Annotated[Path | None, typer.Option(help="Also write the JSON result here.")] = None,
+    existing: Annotated[bool, typer.Option(
+        "--existing", help="The stores already hold this data set (an earlier run loaded "
+        "it): time the operations only.")] = False,
 ):
     """Generate a data set of PERSONS persons, load it into each store, time
     loads and explorer operations beside plain-engine baselines."""
@@ -586,6 +622,7 @@ def bench(
     err = Console(file=sys.stderr)
     result = run_bench(persons, list(store), samples=samples, budget_s=budget, seed=seed,
                        data=data, yes=yes, baseline=baseline, load_csv=load_csv,
+                       existing=existing,
                        log=None if as_json else (lambda m: err.print(f"[dim]{m}[/dim]")))
     if save:
         Path(save).write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str))

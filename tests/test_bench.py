@@ -91,6 +91,19 @@ def test_bench_ladybug_table(cli, cache, tmp_path):
         assert word in out, word
 
 
+def test_bench_existing_times_a_loaded_store_without_loading(cli, cache, tmp_path):
+    url = lbug_url(tmp_path)
+    _run(cli, "--store", url, "--no-baseline")
+    out = _run(cli, "--store", url, "--existing", "--json")
+    [entry] = json.loads(out[out.index("{"):])["stores"]
+    assert entry["load"] is None
+    assert entry["counts"]["nodes"]["Person"] == PERSONS
+    for op in OPERATIONS:
+        assert entry["latency"][op]["n"] >= 1 and entry["latency"][op]["errors"] == 0, op
+    table = _run(cli, "--store", url, "--existing")
+    assert "latency: " + url in table and "TOTAL" not in table
+
+
 def test_bench_refuses_an_existing_store(cli, cache, tmp_path):
     url = lbug_url(tmp_path)
     (tmp_path / "graph.lbug").write_text("")
