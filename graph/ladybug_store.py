@@ -43,7 +43,9 @@ from graph.store import (
 _DDL_TYPES = {STR: "STRING", INT: "INT64", FLOAT: "DOUBLE"}
 _ARROW_TYPES = {STR: pa.string(), INT: pa.int64(), FLOAT: pa.float64()}
 _LOCK_WAIT_S = 60
-_READ_BUFFER = 512 * 1024**2
+# Readers' buffer pool: 512 MB keeps the demo app small; a store of a million
+# persons (1.8 GB on disk) needs more for paths and the larger saved queries.
+_READ_BUFFER = int(os.environ.get("CUSTOMS_GRAPH_LBUG_BUFFER_MB", "512")) * 1024**2
 _WRITE_BUFFER = 2 * 1024**3
 
 
