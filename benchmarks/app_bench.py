@@ -2,17 +2,35 @@
 
     python benchmarks/app_bench.py [--store URL] [--ref REF] [--hops 2] [--cap 100]
                                    [--repeat 3] [--browser]
+    python benchmarks/app_bench.py --views [--sizes 300,1500] [--caps 65,1000] [--threshold N]
+                                   [--store URL] [--ref REF] [--hops 2] [--repeat 3]
 
 Without --store, sample_data/ is loaded into a temporary LadybugDB first.
 Measures, for a 2-hop neighbourhood of 300+ nodes (default: the flight
-VN18@2017-03-19 with 100 neighbours per node):
+VN18@2017-03-19 with 100 neighbours per node, 470 nodes in sample_data/):
 
 - store:   Store.neighbours alone;
 - apptest: the Explore page in AppTest, from the click on "Open" to the end of
            the script run (search, store, view data, component payload);
 - browser: (--browser) a real headless Chromium on `streamlit run`, from the
            click on "Open" to vis-network holding every node and its layout
-           stabilised.
+           done: stabilised by the physics or, above graphview.LAYOUT_THRESHOLD
+           nodes, the server's layout fitted.
+
+--views times the graph view alone, in the standalone page (ui/graphview.py's
+export, the component's own graph.js) in a real headless Chromium, on customs-like
+synthetic graphs of --sizes nodes (tests/test_graphview.py), then on the
+neighbourhoods of --ref in the store with each of --caps (sample_data/: 311
+nodes at cap 65, 1,505 at cap 1000). For each graph:
+
+- server:  the server-side layout (graphview.server_layout, cache cleared), for
+           graphs above graphview.LAYOUT_THRESHOLD nodes;
+- layout:  in the page, from the data handed to graph.js to the layout done:
+           physics stabilised (small graphs) or positions set and fitted (big);
+- drawn:   from the same start to the first frame drawn after that.
+
+--threshold overrides LAYOUT_THRESHOLD (e.g. a huge one times the physics at
+every size, which is how the threshold was chosen).
 """
 
 from __future__ import annotations
@@ -89,8 +107,9 @@ def bench_apptest(url: str, ref: str, hops: int, cap: int, repeat: int) -> tuple
 
 def bench_browser(url: str, ref: str, hops: int, cap: int, repeat: int) -> tuple[list, list]:
     sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import CHROMIUM, CHROMIUM_ARGS
     from playwright.sync_api import sync_playwright
-    from test_browser import CHROMIUM, CHROMIUM_ARGS, _idle, _nav, _search, _select, serve
+    from test_browser import _idle, _nav, _search, _select, serve
 
     times, drawn = [], []
     with tempfile.TemporaryDirectory() as tmp, serve(url, Path(tmp) / "streamlit.log") as base:
@@ -123,9 +142,80 @@ def bench_browser(url: str, ref: str, hops: int, cap: int, repeat: int) -> tuple
     return drawn, times
 
 
-def _fmt(times: list) -> str:
-    return (f"median {statistics.median(times):.2f} s (min {min(times):.2f}, "
-            f"max {max(times):.2f}, n={len(times)})")
+def bench_views(graphs: list[tuple[str, object]], repeat: int, threshold: int | None) -> None:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+
+    from ui import graphview
+
+    if threshold is not None:
+        graphview.LAYOUT_THRESHOLD = threshold
+    print(f"graph views: standalone page, headless Chromium "
+          f"(layout threshold {graphview.LAYOUT_THRESHOLD} nodes)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for name, sub in graphs:
+            payload, server, layout, drawn, wall = [], [], [], [], []
+            for _ in range(repeat):
+                graphview._LAYOUTS.clear()
+                t0 = time.perf_counter()
+                data = graphview.view_data(sub, key="export")
+                payload.append(time.perf_counter() - t0)
+                graphview._LAYOUTS.clear()
+                t0 = time.perf_counter()
+                graphview.server_layout([x["id"] for x in data["nodes"]],
+                                        [(e["from"], e["to"]) for e in data["edges"]])
+                server.append(time.perf_counter() - t0)
+                html = graphview.standalone_html(sub)  # the layout comes from the cache
+                page = b.new_page(viewport={"width": 1500, "height": 1000})
+                t0 = time.perf_counter()
+                page.set_content(html)
+                page.wait_for_function(
+                    """() => { const g = (globalThis.__customsGraph || {}).export;
+                        return !!(g && g.laidOut && g.drawnMs !== null); }""",
+                    timeout=600_000, polling=10)
+                wall.append(time.perf_counter() - t0)
+                ms = page.evaluate("() => { const g = globalThis.__customsGraph.export; "
+                                   "return [g.layoutMs, g.drawnMs, g.nodes.length]; }")
+                assert ms[2] == len(data["nodes"]), ms
+                layout.append(ms[0] / 1000)
+                drawn.append(ms[1] / 1000)
+                page.close()
+            mode = data["layout"]
+            print(f"{name}: {len(sub.nodes)} nodes, {len(sub.edges)} links "
+                  f"({len(data['nodes'])} drawn with the '+N more' ones), {mode}:")
+            print(f"  payload {_fmt(payload, 3)}  (view_data, layout cache cleared)")
+            if mode == "server":
+                print(f"  server  {_fmt(server, 3)}  (server_layout alone)")
+                print(f"  drawn   {_fmt(drawn)}  (browser: data to the first frame drawn, "
+                      "physics off)")
+            else:
+                print(f"  layout  {_fmt(layout)}  (browser: data to physics stabilised)")
+                print(f"  drawn   {_fmt(drawn)}  (browser: data to the first frame after it)")
+            print(f"  page    {_fmt(wall)}  (set_content to drawn: parsing vis-network too)")
+        b.close()
+
+
+def views_graphs(args, tmp: Path) -> list[tuple[str, object]]:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_graphview import synthetic_subgraph
+
+    graphs = [(f"synthetic {n}", synthetic_subgraph(n))
+              for n in (int(x) for x in args.sizes.split(",") if x)]
+    caps = [int(x) for x in args.caps.split(",") if x]
+    if caps:
+        url = args.store or build_sample(tmp)
+        with open_store(url) as s:
+            for cap in caps:
+                graphs.append((f"{args.ref}, {args.hops} hops, cap {cap}",
+                               s.neighbours(args.ref, hops=args.hops, cap=cap)))
+    return graphs
+
+
+def _fmt(times: list, digits: int = 2) -> str:
+    return (f"median {statistics.median(times):.{digits}f} s (min {min(times):.{digits}f}, "
+            f"max {max(times):.{digits}f}, n={len(times)})")
 
 
 def main() -> None:
@@ -136,7 +226,18 @@ def main() -> None:
     ap.add_argument("--cap", type=int, default=100)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--browser", action="store_true", help="also time a real headless Chromium")
+    ap.add_argument("--views", action="store_true",
+                    help="time the graph view alone on synthetic graphs (no store, no app)")
+    ap.add_argument("--sizes", default="300,1500",
+                    help="--views: synthetic graphs of these node counts")
+    ap.add_argument("--caps", default="65,1000",
+                    help="--views: neighbourhoods of --ref with these caps (empty: none)")
+    ap.add_argument("--threshold", type=int, help="--views: override LAYOUT_THRESHOLD")
     args = ap.parse_args()
+    if args.views:
+        with tempfile.TemporaryDirectory() as tmp:
+            bench_views(views_graphs(args, Path(tmp)), args.repeat, args.threshold)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         url = args.store or build_sample(Path(tmp))
         times, n, m = bench_store(url, args.ref, args.hops, args.cap, args.repeat)
@@ -150,7 +251,8 @@ def main() -> None:
         if args.browser:
             drawn, times = bench_browser(url, args.ref, args.hops, args.cap, args.repeat)
             print(f"browser  {_fmt(drawn)}  (click to every node in the vis-network DataSet)")
-            print(f"browser  {_fmt(times)}  (click to the layout stabilised and fitted)")
+            print(f"browser  {_fmt(times)}  (click to the layout done and fitted: physics "
+                  "stabilised, or the server's layout drawn)")
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ from xml.etree import ElementTree as ET
 import networkx as nx
 
 from graph import schema
+from graph.layout import LAYOUT_THRESHOLD, server_layout
 from graph.model import Edge, Node, Subgraph
 from graph.schema import FLOAT, INT, REF, SEARCH, SOURCE, STR
 
@@ -435,11 +436,15 @@ _APP_JS = r"""
     return {id: "e" + i, from: e.source, to: e.target, label: e.type, arrows: "to",
             title: tip(e.type, rows), raw: e};
   });
+  var laid = data.nodes.length && data.nodes[0].x !== undefined;
+  if (laid) {  // laid out on the server: drawn at once, physics off
+    data.nodes.forEach(function (n, i) { nodes[i].x = n.x; nodes[i].y = n.y; });
+  }
   var big = nodes.length > 500;
   var network = new vis.Network(document.getElementById("graph"), {
     nodes: new vis.DataSet(nodes), edges: new vis.DataSet(edges)}, {
-    layout: {improvedLayout: !big},
-    physics: {stabilization: {iterations: big ? 100 : 300},
+    layout: {improvedLayout: !big && !laid},
+    physics: laid ? false : {stabilization: {iterations: big ? 100 : 300},
               barnesHut: {gravitationalConstant: -8000, springLength: 120}},
     nodes: {font: {size: 12}, size: 14},
     edges: {font: {size: 8, align: "middle"}, color: {inherit: false, color: "#999999"},
@@ -500,6 +505,10 @@ def html_page(sub: Subgraph, title: str = "customs-graph export") -> str:
     edges = [{"source": e.source, "target": e.target, "type": e.type,
               "properties": flat_props(e.type, e.properties, edge=True)}
              for e in _sorted_edges(sub)]
+    if len(nodes) > LAYOUT_THRESHOLD:  # big graphs open at once, as in the app
+        pos = server_layout([n["id"] for n in nodes], [(e["source"], e["target"]) for e in edges])
+        for n in nodes:
+            n["x"], n["y"] = pos[n["id"]]
     vis_js = _vis_network_js()
     hashes = " ".join(
         "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() + "'"

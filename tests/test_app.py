@@ -171,6 +171,33 @@ def test_hub_shows_more_and_expands_selectively(app):
     assert CIGAR_PAX & set(ws.sub.nodes)
 
 
+def _graph_data(at: AppTest, key: str) -> dict:
+    for el in at.get("bidi_component"):
+        data = json.loads(el.proto.json)
+        if data.get("key") == key:
+            return data
+    raise AssertionError(f"no graph {key!r} on the page")
+
+
+def test_big_neighbourhood_comes_laid_out_by_the_server(app):
+    from ui.graphview import LAYOUT_THRESHOLD
+
+    _page(app, "explore")
+    app.text_input(key="explore_q").input("VN18@2017-03-19").run()
+    app.selectbox(key="explore_hops").set_value(2).run()
+    app.number_input(key="explore_cap").set_value(1000).run()
+    app.button(key="explore_open").click().run()
+    _clean(app)
+    assert len(app.session_state["workspace"].sub.nodes) > LAYOUT_THRESHOLD
+    data = _graph_data(app, "explore_graph")
+    assert data["layout"] == "server"
+    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])
+    # a small one: the browser's physics, as before
+    _open_explore(app, "WHSU5018375", hops=1)
+    data = _graph_data(app, "explore_graph")
+    assert data["layout"] == "physics" and not any("x" in n for n in data["nodes"])
+
+
 def test_filters_hide_labels_and_dates(app):
     _open_explore(app, "WHSU5018375", hops=2)
     everything = _graph_nodes(app, "explore_graph")

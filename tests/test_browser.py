@@ -12,6 +12,7 @@ is missing, except under CI (env CI set), where that is a failure.
 from __future__ import annotations
 
 import csv
+import math
 import os
 import socket
 import subprocess
@@ -24,6 +25,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from graph.model import Edge, Node
 from graph.store import ENV_STORE, open_store
 
 pytestmark = pytest.mark.browser
@@ -351,3 +353,104 @@ def test_html_in_names_stays_text(browser, evil_store):
         assert not [u for u in watch.requests if u.rstrip("/").endswith("/x")]
         assert not watch.outside(), watch.outside()
         page.close()
+
+
+# --- big graphs: the server's layout, physics off; small ones: the physics --------------
+def _graph_page(browser, sub):
+    """The standalone page of `sub` (the component's own graph.js, offline), opened."""
+    from ui.graphview import standalone_html
+
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    watch = Watch(page)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.set_content(standalone_html(sub))
+    page.wait_for_function(
+        "() => { const g = (globalThis.__customsGraph || {}).export; "
+        "return !!(g && g.laidOut && g.drawnMs !== null); }", timeout=WAIT_MS)
+    return page, watch, errors
+
+
+# Every node's centre inside the canvas, and every node drawn by vis-network itself
+# on a fresh frame (its draw() wrapped to count).
+_DRAWN = """() => {
+    const g = globalThis.__customsGraph.export, net = g.network;
+    const w = net.canvas.frame.canvas.clientWidth, h = net.canvas.frame.canvas.clientHeight;
+    const outside = g.nodes.getIds().filter((id) => {
+        const p = net.canvasToDOM(net.getPosition(id));
+        return !(p.x >= 0 && p.x <= w && p.y >= 0 && p.y <= h); });
+    const drawn = new Set();
+    for (const [id, n] of Object.entries(net.body.nodes)) {
+        const draw = n.draw.bind(n);
+        n.draw = (ctx) => { drawn.add(id); return draw(ctx); };
+    }
+    net.redraw();
+    return {ids: g.nodes.getIds().length, drawn: drawn.size, outside: outside.length,
+            physics: g.physics, engine: net.physics.physicsEnabled,
+            option: net.physics.options.enabled, server: g.serverLayout};
+}"""
+
+
+def test_big_graph_is_drawn_with_the_server_layout_and_physics_off(browser):
+    from tests.test_graphview import synthetic_subgraph
+    from ui.graphview import view_data
+
+    sub = synthetic_subgraph(1500)
+    page, watch, errors = _graph_page(browser, sub)
+    got = page.evaluate(_DRAWN)
+    assert got == {"ids": 1500, "drawn": 1500, "outside": 0, "physics": False,
+                   "engine": False, "option": False, "server": True}, got
+    # the positions are the server's, as sent (getPositions truncates them)
+    sent = {n["id"]: (n["x"], n["y"]) for n in view_data(sub, key="export")["nodes"]}
+    shown = page.evaluate("() => globalThis.__customsGraph.export.network.getPositions()")
+    assert all(abs(shown[i]["x"] - x) < 1 and abs(shown[i]["y"] - y) < 1
+               for i, (x, y) in sent.items())
+    page.screenshot(path=str(ARTIFACTS / "14-big-graph-server-layout.png"))
+
+    # An expansion: the nodes shown stay put, the new ones land next to their node.
+    grown = synthetic_subgraph(1500)
+    hub = "Company:C00000"
+    for i in range(60):
+        node = Node("Declaration", f"NEW{i:03d}", {})
+        grown.add_node(node)
+        grown.add_edge(Edge(hub, node.id, "DECLARED"))
+    data = view_data(grown, key="export")
+    after = page.evaluate(
+        """(data) => {
+            const g = globalThis.__customsGraph.export;
+            globalThis.__customsGraphMount({data, parentElement: document.getElementById("graph"),
+                setStateValue() {}, setTriggerValue() {}});
+            return g.network.getPositions();
+        }""", data)
+    assert all(after[i] == shown[i] for i in shown)
+    hub_xy = (after[hub]["x"], after[hub]["y"])
+    far = [i for i in after if i.startswith("Declaration:NEW")
+           and math.dist((after[i]["x"], after[i]["y"]), hub_xy) > 600]
+    assert len([i for i in after if i.startswith("Declaration:NEW")]) == 60 and not far, far
+    assert page.evaluate("() => globalThis.__customsGraph.export.network.physics.physicsEnabled"
+                         ) is False
+
+    # The toolbar still turns the physics on.
+    page.locator("button.cg-btn[data-action=physics]").click()
+    assert page.evaluate("() => { const g = globalThis.__customsGraph.export; "
+                         "return [g.physics, g.network.physics.physicsEnabled]; }") == [True, True]
+    assert not errors, errors
+    assert not [u for u in watch.requests if not u.startswith(("data:", "about:", "blob:"))]
+    page.close()
+
+
+def test_300_node_graph_stabilises_with_physics(browser):
+    from tests.test_graphview import synthetic_subgraph
+
+    page, watch, errors = _graph_page(browser, synthetic_subgraph(300))
+    assert page.evaluate("() => globalThis.__customsGraph.export.layoutMs") > 0
+    # Stabilised and fitted; the physics keeps settling it live: stop it to count.
+    page.evaluate("() => { const n = globalThis.__customsGraph.export.network; "
+                  "n.stopSimulation(); n.fit({animation: false}); }")
+    got = page.evaluate(_DRAWN)
+    assert got == {"ids": 300, "drawn": 300, "outside": 0, "physics": True, "engine": True,
+                   "option": True, "server": False}, got
+    page.screenshot(path=str(ARTIFACTS / "15-300-nodes-physics.png"))
+    assert not errors, errors
+    assert not [u for u in watch.requests if not u.startswith(("data:", "about:", "blob:"))]
+    page.close()

@@ -339,3 +339,31 @@ def test_docstring_examples_run():
 
     for module in (graph.export, graph.case):
         assert doctest.testmod(module).failed == 0
+
+
+def test_big_html_export_is_laid_out_on_the_server_and_drawn_without_physics(tmp_path,
+                                                                              browser):
+    from graph.layout import LAYOUT_THRESHOLD
+    from tests.test_graphview import synthetic_subgraph
+
+    big = synthetic_subgraph(LAYOUT_THRESHOLD + 300)
+    path = tmp_path / "big.html"
+    export.write(big, "html", path)
+    text = path.read_text(encoding="utf-8")
+    payload = json.loads(text.split('<script id="graph-data" type="application/json">')[1]
+                         .split("</script>")[0])
+    assert all("x" in n and "y" in n for n in payload["nodes"])
+    errors = []
+    page = browser.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    page.wait_for_function("window.customsGraph && window.customsGraph.ready", timeout=30_000)
+    physics = page.evaluate("window.customsGraph.network.physics.options.enabled")
+    drawn = page.evaluate("Object.keys(window.customsGraph.network.body.nodes).length")
+    page.close()
+    assert not errors
+    assert physics is False
+    assert drawn == len(big.nodes)
+    # a small export keeps the browser's physics
+    small_html = export.html_page(synthetic_subgraph(40))
+    assert '"x":' not in small_html.split('type="application/json">')[1].split("</script>")[0]

@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path as FsPath
 
 from graph import schema
+from graph.layout import _LAYOUTS, LAYOUT_THRESHOLD, server_layout  # noqa: F401 - re-exported
 from graph.model import Edge, Node, Subgraph
 from ui import auth
 from ui.common import ordered_properties
@@ -28,7 +29,6 @@ COMPONENT_NAME = "customs_graph_network"
 MAX_TITLE_PROPS = 14
 CAPTION_WIDTH = 28
 BIG_GRAPH_EDGES = 250  # beyond this, straight unlabelled edges (readable, and faster)
-
 
 # --- assets ---------------------------------------------------------------------
 def _static(name: str) -> str:
@@ -127,6 +127,14 @@ def view_data(sub: Subgraph, *, key: str, selected: str | None = None, focus: st
         # On a big graph the types go to the tooltips only: labels would hide the picture.
         edges.append({"id": edge_id(e), "from": e.source, "to": e.target,
                       "label": "" if big else e.type, "title": edge_title(e)})
+    layout = "physics"
+    if len(sub.nodes) > LAYOUT_THRESHOLD:
+        # Too big for the browser's physics to settle quickly: positions from here,
+        # drawn at once with physics off (the toolbar can still turn it on).
+        layout = "server"
+        pos = server_layout([n["id"] for n in nodes], [(e["from"], e["to"]) for e in edges])
+        for n in nodes:
+            n["x"], n["y"] = pos[n["id"]]
     present = {n.label for n in sub.nodes.values()}
     legend = [{"text": label_name(lb.name), "color": lb.color, "shape": lb.shape}
               for lb in schema.LABELS if lb.name in present]
@@ -135,7 +143,7 @@ def view_data(sub: Subgraph, *, key: str, selected: str | None = None, focus: st
             "info": t("common.nodes_edges", n=len(sub.nodes), m=len(sub.edges)),
             "hint": t("graph.hint") if expandable else t("graph.hint_static")}
     return {"key": key, "nodes": nodes, "edges": edges, "legend": legend, "height": height,
-            "big": big,
+            "big": big, "layout": layout,
             "selected": selected, "expandable": expandable, "text": text, "filename": filename}
 
 

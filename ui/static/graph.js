@@ -3,8 +3,10 @@
 // vis-network is prepended to this file by ui/graphview.py from the copy the
 // pyvis package ships (no CDN): it defines globalThis.vis.
 //
-// Data in (from Python): {key, nodes, edges, legend, height, selected, text}
-//   node: {id, label, title, color, shape, size, pinned, focus, more_of}
+// Data in (from Python): {key, nodes, edges, legend, height, selected, text, big, layout}
+//   node: {id, label, title, color, shape, size, pinned, focus, more_of, x, y}
+//   layout: "physics" (vis-network lays the graph out and stabilises it) or
+//   "server" (a big graph: x/y come from Python, drawn at once with physics off)
 //   edge: {id, from, to, label, title, dashes}
 // Events out (triggers): "select" (node id, on click), "expand" (node id, on
 // double-click or a click on a "+N more" node).
@@ -131,7 +133,8 @@ function build(parentElement, data) {
   const edges = new vis.DataSet();
   const network = new vis.Network(canvasBox, {nodes, edges}, OPTIONS);
   const st = {root, canvasBox, legend, info, hint, nodes, edges, network, api: null, data: null,
-              physics: true, lastSelected: null, laidOut: true};
+              physics: true, lastSelected: null, laidOut: true, serverLayout: false,
+              server: new Map(), t0: 0, layoutMs: null, drawnMs: null, phys};
 
   // A white background so that the PNG is readable outside the app.
   network.on("beforeDrawing", (ctx) => {
@@ -172,17 +175,73 @@ function build(parentElement, data) {
   network.on("stabilizationIterationsDone", () => {
     network.fit({animation: false});
     st.laidOut = true;  // tests and benchmarks wait for this
-    if (st.data && REGISTRY[st.data.key]) REGISTRY[st.data.key].laidOut = true;
+    laidOutNow(st);
   });
   fit.addEventListener("click", () => network.fit({animation: {duration: 300}}));
-  phys.addEventListener("click", () => {
-    st.physics = !st.physics;
-    network.setOptions({physics: {enabled: st.physics}});
-    phys.textContent = st.physics ? ((st.data.text && st.data.text.freeze) || "Freeze layout")
-                                  : ((st.data.text && st.data.text.unfreeze) || "Resume layout");
-  });
+  phys.addEventListener("click", () => setPhysics(st, !st.physics));
   png.addEventListener("click", () => savePng(st));
   return st;
+}
+
+function setPhysics(st, on) {
+  st.physics = on;
+  st.network.setOptions({physics: {enabled: on}});
+  const text = (st.data && st.data.text) || {};
+  st.phys.textContent = on ? (text.freeze || "Freeze layout") : (text.unfreeze || "Resume layout");
+}
+
+// Timings for the benchmark: the layout done, then the first frame drawn after it.
+function laidOutNow(st) {
+  st.layoutMs = performance.now() - st.t0;
+  st.network.once("afterDrawing", () => { st.drawnMs = performance.now() - st.t0; });
+  st.network.redraw();
+}
+
+// Where new nodes go on a graph laid out by the server and already on screen: each
+// keeps its offset, in the server's layout, from the nearest node already shown
+// (which stays where it is: the analyst's picture does not jump).
+function placeFromServer(st, data, incoming, known, positions) {
+  const adj = new Map();
+  for (const e of data.edges || []) {
+    if (!adj.has(e.from)) adj.set(e.from, []);
+    if (!adj.has(e.to)) adj.set(e.to, []);
+    adj.get(e.from).push(e.to);
+    adj.get(e.to).push(e.from);
+  }
+  const anchor = new Map();
+  let queue = [];
+  let sx = 0, sy = 0, count = 0;
+  for (const id of known) {
+    const s = st.server.get(id);
+    if (!incoming.has(id) || !s || !positions[id]) continue;
+    anchor.set(id, id);
+    queue.push(id);
+    sx += positions[id].x - s.x;
+    sy += positions[id].y - s.y;
+    count += 1;
+  }
+  while (queue.length) {  // breadth first: the nearest shown node anchors each new one
+    const next = [];
+    for (const id of queue) {
+      for (const w of adj.get(id) || []) {
+        if (anchor.has(w) || known.has(w) || !st.server.has(w)) continue;
+        anchor.set(w, anchor.get(id));
+        next.push(w);
+      }
+    }
+    queue = next;
+  }
+  const shift = count ? {x: sx / count, y: sy / count} : {x: 0, y: 0};
+  for (const [id, v] of incoming) {
+    if (known.has(id)) continue;
+    const s = st.server.get(id);
+    if (!s) continue;
+    const a = anchor.get(id);
+    const base = a ? {x: positions[a].x - st.server.get(a).x, y: positions[a].y - st.server.get(a).y}
+                   : shift;
+    v.x = s.x + base.x;
+    v.y = s.y + base.y;
+  }
 }
 
 function savePng(st) {
@@ -198,6 +257,18 @@ function savePng(st) {
 
 function update(st, data) {
   st.data = data;
+  const serverLayout = data.layout === "server";
+  const fresh = !st.nodes.length && (data.nodes || []).length > 0;
+  if (fresh) {
+    st.t0 = performance.now();
+    st.layoutMs = st.drawnMs = null;
+  }
+  // Physics follows the kind of layout when it changes, and is off for every new
+  // server-laid-out graph; in between, the toolbar button is the analyst's.
+  if (serverLayout !== st.serverLayout || (serverLayout && fresh)) {
+    st.serverLayout = serverLayout;
+    setPhysics(st, !serverLayout);
+  }
   if (st.big !== !!data.big) {
     st.big = !!data.big;
     st.network.setOptions({edges: {smooth: st.big ? false : OPTIONS.edges.smooth}});
@@ -221,9 +292,23 @@ function update(st, data) {
     if (positions[e.from] && !known.has(e.to)) neighbour.set(e.to, e.from);
     if (positions[e.to] && !known.has(e.from)) neighbour.set(e.from, e.to);
   }
+  if (serverLayout) {
+    st.server = new Map();
+    for (const n of data.nodes || []) {
+      if (typeof n.x === "number" && typeof n.y === "number") st.server.set(n.id, {x: n.x, y: n.y});
+    }
+    if (known.size) {
+      placeFromServer(st, data, incoming, known, positions);
+    } else {
+      for (const [id, v] of incoming) {
+        const s = st.server.get(id);
+        if (s) { v.x = s.x; v.y = s.y; }
+      }
+    }
+  }
   const items = [];
   for (const [id, v] of incoming) {
-    if (!known.has(id)) {
+    if (!known.has(id) && !serverLayout) {
       const near = neighbour.get(id);
       if (near && positions[near]) {
         const a = Math.random() * 2 * Math.PI;
@@ -254,7 +339,15 @@ function update(st, data) {
     st.network.selectNodes([data.selected]);
     st.lastSelected = data.selected;
   }
-  if (!known.size && items.length) {
+  if (!known.size && items.length && serverLayout) {
+    // Laid out already: fit it to the frame and draw it, no simulation at all. The
+    // canvas first takes its frame's new height: resized after the fit, vis-network
+    // would rescale the view and cut the graph.
+    st.network.setSize("100%", "100%");
+    st.network.fit({animation: false});
+    st.laidOut = true;
+    laidOutNow(st);
+  } else if (!known.size && items.length) {
     // A fresh graph: lay it out before showing it, then fit it to the frame.
     st.laidOut = false;
     // Fewer iterations for big graphs: the physics keeps settling them live after.
@@ -272,8 +365,15 @@ export default function (component) {
   st.api = {setStateValue, setTriggerValue};
   update(st, data || {});
   if (data && data.key) {
-    REGISTRY[data.key] = {network: st.network, nodes: st.nodes, edges: st.edges,
-                          laidOut: !!st.laidOut};
+    // Read by the browser tests and the benchmark.
+    REGISTRY[data.key] = {
+      network: st.network, nodes: st.nodes, edges: st.edges,
+      get laidOut() { return !!st.laidOut; },
+      get physics() { return st.physics; },
+      get serverLayout() { return st.serverLayout; },
+      get layoutMs() { return st.layoutMs; },
+      get drawnMs() { return st.drawnMs; },
+    };
   }
   // The network outlives data updates; Streamlit calls this on each update.
   return () => {};
