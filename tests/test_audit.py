@@ -11,6 +11,7 @@ import pytest
 
 from graph import audit, cli_log, users
 from graph.dutylog import DutyLog, LogError
+from tests.test_dutylog import _attack as dutylog_attack
 
 pytestmark = pytest.mark.usefixtures("local_officer")
 
@@ -126,13 +127,8 @@ def test_cli_audit(capsys, path, tmp_path, monkeypatch):
 # --- the hash chain -------------------------------------------------------------------
 def _attack(path: Path, *statements, params=()) -> None:
     """What someone with the file would do: drop the audit triggers, change rows."""
-    con = sqlite3.connect(path)
-    for name in ("audit_no_update", "audit_no_delete"):
-        con.execute(f"DROP TRIGGER IF EXISTS {name}")
-    for i, sql in enumerate(statements):
-        con.execute(sql, params[i] if params else ())
-    con.commit()
-    con.close()
+    dutylog_attack(path, *statements, params=params,
+                   triggers=("audit_no_update", "audit_no_delete"))
 
 
 def _chain(path: Path) -> list[str]:

@@ -40,10 +40,11 @@ def _fill(path: Path, n: int = 6) -> list[dutylog.Entry]:
                        refs=["Container:WHSU5018375"]) for i in range(1, n + 1)]
 
 
-def _attack(path: Path, *statements, params=()) -> None:
+def _attack(path: Path, *statements, params=(),
+            triggers=("entries_no_update", "entries_no_delete")) -> None:
     """What someone with the file would do: drop the triggers, change rows."""
     con = sqlite3.connect(path)
-    for name in ("entries_no_update", "entries_no_delete"):
+    for name in triggers:
         con.execute(f"DROP TRIGGER IF EXISTS {name}")
     for i, sql in enumerate(statements):
         con.execute(sql, params[i] if params else ())
