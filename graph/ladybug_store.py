@@ -348,14 +348,12 @@ class LadybugStore(Store):
         return WriteCounts(created=len(rows))
 
     def insert_relationships(self, rel, from_label, to_label, rows):
-        rt = schema.rel_type(rel)
-        if (from_label, to_label) not in rt.ends:
-            raise schema.SchemaError(f"{rel} does not join {from_label} to {to_label}")
+        rt, fa, fb = schema.joining(rel, from_label, to_label)
         if not rows:
             return WriteCounts()
         with self.writing() as conn:
             try:
-                self._copy_rels(conn, rt, schema.label(from_label), schema.label(to_label), rows)
+                self._copy_rels(conn, rt, fa, fb, rows)
             except RuntimeError as e:
                 if "primary key" not in str(e):
                     raise
@@ -425,10 +423,7 @@ class LadybugStore(Store):
         return out
 
     def upsert_relationships(self, rel, from_label, to_label, rows):
-        rt = schema.rel_type(rel)
-        if (from_label, to_label) not in rt.ends:
-            raise schema.SchemaError(f"{rel} does not join {from_label} to {to_label}")
-        fa, fb = schema.label(from_label), schema.label(to_label)
+        rt, fa, fb = schema.joining(rel, from_label, to_label)
         ident = rel_identity(rt)
         rows = dedupe_rows(rows, ident)
         counts = WriteCounts()

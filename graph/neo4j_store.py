@@ -253,10 +253,7 @@ class Neo4jStore(Store):
         return counts
 
     def upsert_relationships(self, rel, from_label, to_label, rows):
-        rt = schema.rel_type(rel)
-        if (from_label, to_label) not in rt.ends:
-            raise SchemaError(f"{rel} does not join {from_label} to {to_label}")
-        fa, fb = schema.label(from_label), schema.label(to_label)
+        rt, fa, fb = schema.joining(rel, from_label, to_label)
         cols = {"from": "str", "to": "str", **rt.all_props()}
         rows = dedupe_rows([_typed(r, cols) for r in rows], rel_identity(rt))
         counts = WriteCounts()
@@ -280,10 +277,7 @@ class Neo4jStore(Store):
         return counts
 
     def insert_relationships(self, rel, from_label, to_label, rows):
-        rt = schema.rel_type(rel)
-        if (from_label, to_label) not in rt.ends:
-            raise SchemaError(f"{rel} does not join {from_label} to {to_label}")
-        fa, fb = schema.label(from_label), schema.label(to_label)
+        rt, fa, fb = schema.joining(rel, from_label, to_label)
         cols = {"from": "str", "to": "str", **rt.all_props()}
         counts = WriteCounts()
         for i in range(0, len(rows), INSERT_BATCH):

@@ -175,6 +175,15 @@ def rel_type(name: str) -> RelType:
         ) from None
 
 
+def joining(rel: str, from_label: str, to_label: str) -> tuple[RelType, Label, Label]:
+    """The relationship type and its two end labels, or SchemaError when the type
+    does not join those labels (checked before the labels are looked up)."""
+    rt = rel_type(rel)
+    if (from_label, to_label) not in rt.ends:
+        raise SchemaError(f"{rel} does not join {from_label} to {to_label}")
+    return rt, label(from_label), label(to_label)
+
+
 def label_names() -> list[str]:
     return list(_LABELS)
 
