@@ -90,10 +90,10 @@ def load_folder(store: Store, folder, *, rejects_file=None, progress: bool = Tru
     """Load every contract file present in `folder`. `parallel`: check rows in a
     child process while this one writes (default: for large loads on 2+ cores)."""
     folder = Path(folder)
-    present = contract_files(folder)
+    # Counted once: for the progress bars and the choice of a second process.
+    lines = {spec.name: _count_rows(folder / spec.name) for spec in contract_files(folder)}
     if parallel is None:
-        rows = sum(_count_rows(folder / spec.name) for spec in present)
-        parallel = rows >= PARALLEL_MIN_ROWS and (os.cpu_count() or 1) > 1
+        parallel = sum(lines.values()) >= PARALLEL_MIN_ROWS and (os.cpu_count() or 1) > 1
     report = LoadReport()
     started = time.perf_counter()
     console = Console(file=sys.stderr)
@@ -103,9 +103,9 @@ def load_folder(store: Store, folder, *, rejects_file=None, progress: bool = Tru
         writing = getattr(store, "writing", None)
         if writing is not None:  # embedded: hold the write lock for the whole load
             with writing():
-                _load_files(store, folder, present, report, bar, batch_rows, parallel)
+                _load_files(store, folder, lines, report, bar, batch_rows, parallel)
         else:
-            _load_files(store, folder, present, report, bar, batch_rows, parallel)
+            _load_files(store, folder, lines, report, bar, batch_rows, parallel)
     report.counts = store.counts()
     report.seconds = time.perf_counter() - started
     report.rejects_file = str(Path(rejects_file or Path.cwd() / "rejects.csv").resolve())
@@ -138,9 +138,9 @@ class _Fresh:
         self.rels = {rt: set() for rt, n in counts["relationships"].items() if n == 0}
 
 
-def _load_files(store, folder, specs, report, bar, batch_rows, parallel):
+def _load_files(store, folder, lines: dict[str, int], report, bar, batch_rows, parallel):
     fresh = _Fresh(store)
-    names = [spec.name for spec in specs]
+    names = list(lines)
     if parallel:
         events = stream_from_child(_checked_files, folder, names, batch_rows)
     else:
@@ -149,7 +149,7 @@ def _load_files(store, folder, specs, report, bar, batch_rows, parallel):
     loaded, fk_rejects = defaultdict(int), defaultdict(list)
     for kind, name, *payload in events:
         if name not in tasks:
-            tasks[name] = bar.add_task(name, total=_count_rows(folder / name))
+            tasks[name] = bar.add_task(name, total=lines[name])
             started[name] = time.perf_counter()
         if kind == "rows":
             rows_seen, prepared = payload
