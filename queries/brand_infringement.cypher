@@ -7,7 +7,7 @@
 // view: graph
 // alert: false
 // tags: seizures, brands, counterfeits, IPR
-MATCH (b:Brand)<-[:CONCERNS_BRAND]-(s:Seizure)
+MATCH (b:Brand)<-[cb:CONCERNS_BRAND]-(s:Seizure)
 WHERE ($brand IN ['', '*'] OR b.brand_key CONTAINS toUpper($brand) OR toUpper(b.name) CONTAINS toUpper($brand))
   AND ($date_from = '' OR s.date >= $date_from)
   AND ($date_to = '' OR s.date <= $date_to)
@@ -21,5 +21,5 @@ RETURN b.name AS brand, s.seizure_id AS seizure_id, s.date AS seizure_date, s.go
             WHEN x.declaration_no IS NOT NULL
             THEN coalesce(x.port_of_loading, '?') + ' → ' + coalesce(x.port_of_discharge, '?')
        END AS route,
-       b AS brand_node, s AS seizure, x AS linked_node
+       b AS brand_node, s AS seizure, x AS linked_node, cb AS concerns, i AS involves
 ORDER BY brand, seizure_date, seizure_id, role, linked

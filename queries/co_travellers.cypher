@@ -7,16 +7,18 @@
 // view: graph
 // alert: false
 // tags: travel, people, booking
-MATCH (p:Person {person_id: $person_id})-[:TRAVELLED|BOOKED]->(x)<-[r:TRAVELLED|BOOKED]-(o:Person)
+MATCH (p:Person {person_id: $person_id})-[rp:TRAVELLED|BOOKED]->(x)<-[r:TRAVELLED|BOOKED]-(o:Person)
 WHERE o.person_id <> p.person_id
   AND ($include_crew OR r.role IS NULL OR r.role = 'passenger')
 WITH p, o,
      count(DISTINCT x.pnr) AS shared_bookings,
      count(DISTINCT x.flight_key) AS shared_flights,
      min(x.departure_date) AS first_shared,
-     max(x.departure_date) AS last_shared
+     max(x.departure_date) AS last_shared,
+     collect(DISTINCT x) AS shared, collect(DISTINCT rp) AS person_links,
+     collect(DISTINCT r) AS co_traveller_links
 WHERE shared_bookings > 0 OR shared_flights >= $min_shared
 RETURN o.person_id AS person_id, o.full_name AS full_name, o.nationality AS nationality,
        shared_bookings, shared_flights, first_shared, last_shared,
-       p AS person, o AS co_traveller
+       p AS person, o AS co_traveller, shared, person_links, co_traveller_links
 ORDER BY shared_bookings DESC, shared_flights DESC, person_id

@@ -6,7 +6,7 @@
 // alert: false
 // tags: identifiers, people, companies
 MATCH (e) WHERE e.ref = $ref
-MATCH (e)-[:HAS_PHONE|HAS_EMAIL|HAS_ADDRESS]->(i)<-[:HAS_PHONE|HAS_EMAIL|HAS_ADDRESS]-(o)
+MATCH (e)-[he:HAS_PHONE|HAS_EMAIL|HAS_ADDRESS]->(i)<-[ho:HAS_PHONE|HAS_EMAIL|HAS_ADDRESS]-(o)
 WHERE o.ref <> e.ref
 RETURN CASE WHEN i.number IS NOT NULL THEN 'phone'
             WHEN i.email IS NOT NULL THEN 'email'
@@ -16,5 +16,5 @@ RETURN CASE WHEN i.number IS NOT NULL THEN 'phone'
        CASE WHEN o.person_id IS NOT NULL THEN 'Person' ELSE 'Company' END AS holder_label,
        coalesce(o.full_name, o.name) AS name,
        coalesce(o.nationality, o.country) AS country,
-       e AS entity, i AS shared, o AS holder
+       e AS entity, i AS shared, o AS holder, he AS entity_link, ho AS holder_link
 ORDER BY kind, identifier, ref

@@ -8,10 +8,10 @@
 // tags: trade, containers, transit, counterfeits
 MATCH (start:Container {container_no: $container_no})<-[:COVERS]-(d0:Declaration)<-[:DECLARED]-(co:Company)
 WITH start, co, collect(d0.declaration_no) AS started
-MATCH (co)-[:DECLARED]->(d:Declaration)
+MATCH (co)-[dec:DECLARED]->(d:Declaration)
 WHERE d.declaration_no IN started OR $decl_type IN ['', '*'] OR d.type = $decl_type
-OPTIONAL MATCH (d)-[:COVERS]->(c:Container)
-OPTIONAL MATCH (d)-[:CONSIGNED_TO]->(k:Company)
+OPTIONAL MATCH (d)-[cov:COVERS]->(c:Container)
+OPTIONAL MATCH (d)-[con:CONSIGNED_TO]->(k:Company)
 OPTIONAL MATCH (sd:Seizure)-[:INVOLVES]->(d)
 OPTIONAL MATCH (sc:Seizure)-[:INVOLVES]->(c)
 OPTIONAL MATCH (o:Person)-[r:OFFICER_OF]->(co)
@@ -28,10 +28,12 @@ RETURN start.container_no AS start_container, co.company_id AS declarant_id, co.
        c.container_no AS container_no,
        k.company_id AS consignee_id, k.name AS consignee, k.country AS consignee_country,
        min(sd.seizure_id) AS declaration_seizure, min(sc.seizure_id) AS container_seizure,
-       co AS company, d AS declaration, c AS container, k AS consignee_company
+       co AS company, d AS declaration, c AS container, k AS consignee_company,
+       dec AS declared, cov AS covers, con AS consigned_to,
+       collect(DISTINCT o) AS officer_nodes, collect(DISTINCT r) AS officer_links
 ORDER BY declarant_id, registered_date, declaration_no, container_no
 // --- neo4j
-WITH start, started, co, d, c, k, sd, sc, o, r
+WITH start, started, co, dec, d, cov, c, con, k, sd, sc, o, r
 ORDER BY o.person_id, r.role
 RETURN start.container_no AS start_container, co.company_id AS declarant_id, co.name AS declarant,
        collect(DISTINCT CASE WHEN o IS NULL THEN NULL
@@ -42,5 +44,7 @@ RETURN start.container_no AS start_container, co.company_id AS declarant_id, co.
        c.container_no AS container_no,
        k.company_id AS consignee_id, k.name AS consignee, k.country AS consignee_country,
        min(sd.seizure_id) AS declaration_seizure, min(sc.seizure_id) AS container_seizure,
-       co AS company, d AS declaration, c AS container, k AS consignee_company
+       co AS company, d AS declaration, c AS container, k AS consignee_company,
+       dec AS declared, cov AS covers, con AS consigned_to,
+       collect(DISTINCT o) AS officer_nodes, collect(DISTINCT r) AS officer_links
 ORDER BY declarant_id, registered_date, declaration_no, container_no

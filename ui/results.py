@@ -9,8 +9,7 @@ import numbers
 import pandas as pd
 import streamlit as st
 
-from graph import schema, users
-from graph.errors import SchemaError
+from graph import users
 from graph.model import Edge, Node, Path, QueryResult, Subgraph
 from ui import auth, graphview
 from ui.common import caption
@@ -105,39 +104,7 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
 
 
 def subgraph(res: QueryResult) -> Subgraph:
-    """Every node, relationship and path in the result, as one subgraph. A
-    relationship whose ends the result does not hold brings them as bare nodes."""
-    sub = Subgraph()
-
-    def walk(v):
-        if isinstance(v, Node):
-            sub.add_node(v)
-        elif isinstance(v, Edge):
-            sub.add_edge(v)
-        elif isinstance(v, Path):
-            for n in v.nodes:
-                sub.add_node(n)
-            for e in v.edges:
-                sub.add_edge(e)
-        elif isinstance(v, list):
-            for x in v:
-                walk(x)
-        elif isinstance(v, dict):
-            for x in v.values():
-                walk(x)
-
-    for row in res.rows:
-        for v in row:
-            walk(v)
-    for e in list(sub.edges.values()):
-        for ref in (e.source, e.target):
-            if ref not in sub.nodes:
-                try:
-                    lb, key = schema.parse_ref(ref)
-                except SchemaError:
-                    continue
-                sub.add_node(Node(lb.name, key, {}))
-    return sub
+    return res.subgraph()
 
 
 def show(res: QueryResult, *, key: str, filename: str = "result.csv",
