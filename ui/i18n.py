@@ -111,6 +111,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "Chưa có truy vấn nào được đánh dấu `alert: true`."),
     "overview.hits": ("Hits", "Số kết quả"),
     "overview.query": ("Query", "Truy vấn"),
+    # table column names the app shows (see column())
+    "col.name": ("name", "tên"),
+    "col.title": ("title", "tiêu đề"),
+    "col.error": ("error", "lỗi"),
+    "col.seizure": ("seizure", "vụ bắt giữ"),
+    "col.date": ("date", "ngày"),
+    "col.location": ("location", "địa điểm"),
+    "col.violation": ("violation", "vi phạm"),
+    "col.goods": ("goods", "hàng hóa"),
+    "col.value_usd": ("value (USD)", "trị giá (USD)"),
+    "col.label": ("label", "nhãn"),
+    "col.type": ("type", "loại"),
     "overview.alert_error": ("{name}: {msg}", "{name}: {msg}"),
     "overview.broken": ("Saved query files that do not parse", "Tệp truy vấn bị lỗi cú pháp"),
     "overview.empty": ("The store is empty. Load data with `customs-graph load DIR` "
@@ -496,6 +508,12 @@ def t(key: str, **values) -> str:
     else:
         text = pair[1] if lang() == "vi" else pair[0]
     return text.format(**values) if values else text
+
+
+def column(name: str) -> str:
+    """A table column's heading in the current language (the name itself when the
+    catalogue has none: a query's own column)."""
+    return t(f"col.{name}") if f"col.{name}" in MESSAGES else name
 
 
 def label_name(name: str) -> str:
