@@ -69,6 +69,11 @@ def properties_frame(node: Node) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[t("common.property"), t("common.value")])
 
 
+def properties_table(node: Node) -> None:
+    """The property table with every value whole (wrapped, never cut)."""
+    st.table(properties_frame(node).set_index(t("common.property")))
+
+
 # --- errors -------------------------------------------------------------------
 def run_page(render) -> None:
     """Run a page; errors become messages, never tracebacks."""
@@ -101,8 +106,6 @@ def language_switch() -> None:
 
 
 def sidebar_store() -> None:
-    from ui.workspace import workspace
-
     sb = st.sidebar
     url = state.store_url()
     sb.caption(t("sidebar.store"))
@@ -117,13 +120,20 @@ def sidebar_store() -> None:
         a, b = sb.columns(2)
         a.metric(t("sidebar.nodes"), f"{n:,}")
         b.metric(t("sidebar.rels"), f"{m:,}")
-    ws = workspace()
-    sb.caption(t("sidebar.working") + " · " + t("common.nodes_edges", n=len(ws.sub.nodes),
-                                                 m=len(ws.sub.edges)))
     if sb.button(t("sidebar.refresh"), icon=":material/refresh:", key="refresh_counts"):
         state.counts.clear()
         state.search.clear()
         st.rerun()
+
+
+def sidebar_working() -> None:
+    """The working graph's size; app.py calls it after the page ran, so that what
+    the page just added is counted at once."""
+    from ui.workspace import workspace
+
+    ws = workspace()
+    st.sidebar.caption(t("sidebar.working") + " · " + t(
+        "common.nodes_edges", n=len(ws.sub.nodes), m=len(ws.sub.edges)))
 
 
 # --- widgets --------------------------------------------------------------------
@@ -187,7 +197,11 @@ def _icon():
 
 _STYLE = """
 <style>
-.block-container { padding-top: 2.2rem; padding-bottom: 2rem; }
+.block-container { padding-top: 2.2rem; padding-bottom: 2rem; padding-left: 2rem;
+                   padding-right: 2rem; max-width: none; }
+/* Texts an analyst must read whole wrap instead of being cut. */
+[data-testid="stTable"] td, [data-testid="stTable"] th { white-space: normal;
+  word-break: break-word; vertical-align: top; }
 h1 { font-size: 2rem !important; padding-bottom: 0.2rem !important; }
 h3 { font-size: 1.2rem !important; }
 [data-testid="stSidebarContent"] code { font-size: 0.72rem; }

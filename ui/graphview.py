@@ -137,7 +137,7 @@ def node_full_caption(node: Node) -> str:
 
 def view_data(sub: Subgraph, *, key: str, selected: str | None = None, focus: str | None = None,
               pinned=(), expandable: bool = False, height: int = 620,
-              filename: str = "customs-graph.png") -> dict:
+              filename: str = "customs-graph.png", fit_window: bool = False) -> dict:
     """The JSON the component draws: nodes, edges, legend and UI text."""
     pinned = set(pinned or ())
     nodes, edges = [], []
@@ -180,6 +180,7 @@ def view_data(sub: Subgraph, *, key: str, selected: str | None = None, focus: st
             "info": t("common.nodes_edges", n=len(sub.nodes), m=len(sub.edges)),
             "hint": t("graph.hint") if expandable else t("graph.hint_static")}
     return {"key": key, "nodes": nodes, "edges": edges, "legend": legend, "height": height,
+            "fit_window": fit_window,
             "big": big, "layout": layout,
             "selected": selected, "expandable": expandable, "text": text, "filename": filename}
 
@@ -187,11 +188,13 @@ def view_data(sub: Subgraph, *, key: str, selected: str | None = None, focus: st
 # --- in the app -------------------------------------------------------------------
 def show(sub: Subgraph, *, key: str, selected: str | None = None, focus: str | None = None,
          pinned=(), expandable: bool = False, height: int = 620, on_select=None,
-         on_expand=None):
+         on_expand=None, fit_window: bool = False):
     """Draw `sub`; clicks come back through the callbacks (node id in
-    st.session_state[key]["select"] / ["expand"])."""
+    st.session_state[key]["select"] / ["expand"]). With `fit_window` the drawing
+    is as tall as the browser window allows (`height` at least)."""
     data = view_data(sub, key=key, selected=selected, focus=focus, pinned=pinned,
-                     expandable=expandable, height=height, filename=f"{key}.png")
+                     expandable=expandable, height=height, filename=f"{key}.png",
+                     fit_window=fit_window)
     mount = _component()
     return mount(key=key, data=data, height=height + 40,
                  on_select_change=on_select or _noop, on_expand_change=on_expand or _noop)

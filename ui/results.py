@@ -139,6 +139,15 @@ def _record_csv(filename: str, data: bytes, rows: int) -> None:
 
 
 def add_button(sub: Subgraph, *, key: str) -> None:
+    """Add `sub` to the working graph, and say what that added (the message stays
+    until the next click; the sidebar's count is drawn after the page)."""
+    done = f"{key}_done"
     if st.button(t("common.add_to_working"), key=key, icon=":material/add_circle:"):
-        n = workspace().add(sub)
-        st.toast(t("common.added", n=n), icon=":material/hub:")
+        ws = workspace()
+        before = (len(ws.sub.nodes), len(ws.sub.edges))
+        ws.add(sub)
+        st.session_state[done] = (len(ws.sub.nodes) - before[0], len(ws.sub.edges) - before[1])
+    if done in st.session_state:
+        n, m = st.session_state[done]
+        st.success(t("common.added", n=n, m=m), icon=":material/hub:")
+        st.page_link("ui/pages/explore.py", label=t("common.open_explore"), icon=":material/hub:")

@@ -202,6 +202,7 @@ function build(parentElement, data) {
     st.fitPending = false;
   });
   fit.addEventListener("click", () => network.fit({animation: {duration: 300}}));
+  if (typeof window !== "undefined") window.addEventListener("resize", () => sizeCanvas(st));
   phys.addEventListener("click", () => {
     st.frozen = st.physics;  // the analyst's choice: expansions then leave the view alone
     setPhysics(st, !st.physics);
@@ -216,6 +217,18 @@ function showFull(st, id) {
   if (prev && prev.__short !== undefined) st.nodes.update({id: prev.id, label: prev.__short});
   const n = id && st.nodes.get(id);
   if (n && n.__full) st.nodes.update({id, label: n.__full});
+}
+
+// The drawing's height: as given, or (fit_window) what the window has left below
+// the drawing's top, never less than given.
+function sizeCanvas(st) {
+  const data = st.data || {};
+  let h = data.height || 620;
+  if (data.fit_window && typeof window !== "undefined") {
+    const top = st.canvasBox.getBoundingClientRect().top + (window.scrollY || 0);
+    h = Math.max(h, Math.round(window.innerHeight - Math.max(top, 0) - 70));
+  }
+  if (st.canvasBox.style.height !== h + "px") st.canvasBox.style.height = h + "px";
 }
 
 function setPhysics(st, on) {
@@ -308,7 +321,7 @@ function update(st, data) {
     st.big = !!data.big;
     st.network.setOptions({edges: {smooth: st.big ? false : OPTIONS.edges.smooth}});
   }
-  st.canvasBox.style.height = (data.height || 620) + "px";
+  sizeCanvas(st);
   const incoming = new Map();
   for (const n of data.nodes || []) {
     const v = toVisNode(n);
