@@ -123,6 +123,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.value_usd": ("value (USD)", "trị giá (USD)"),
     "col.label": ("label", "nhãn"),
     "col.type": ("type", "loại"),
+    "col.iata": ("IATA", "IATA"),
+    "col.lat": ("latitude", "vĩ độ"),
+    "col.lon": ("longitude", "kinh độ"),
+    "col.flight": ("flight", "chuyến bay"),
+    "col.from": ("from", "từ"),
+    "col.to": ("to", "đến"),
     "overview.alert_error": ("{name}: {msg}", "{name}: {msg}"),
     "overview.broken": ("Saved query files that do not parse", "Tệp truy vấn bị lỗi cú pháp"),
     "overview.empty": ("The store is empty. Load data with `customs-graph load DIR` "

@@ -22,7 +22,7 @@ from graph import schema
 from graph.model import Subgraph
 from ui import auth, state
 from ui.common import caption
-from ui.i18n import label_name, t
+from ui.i18n import column, label_name, t
 from ui.workspace import node_date, workspace
 
 LABELLED_EVENTS = 25
@@ -144,6 +144,7 @@ def render() -> None:
     legs = legs_frame(shown, airports)
     st.altair_chart(map_chart(airports, legs), width="stretch")
     a, b = st.columns(2)
-    a.dataframe(airports, hide_index=True, width="stretch")
+    a.dataframe(airports.rename(columns=column), hide_index=True, width="stretch")
     if not legs.empty:
-        b.dataframe(legs[["flight", "from", "to"]], hide_index=True, width="stretch")
+        b.dataframe(legs[["flight", "from", "to"]].rename(columns=column), hide_index=True,
+                    width="stretch")
