@@ -13,9 +13,10 @@ import streamlit as st
 from graph import schema
 from graph.errors import CustomsGraphError, StoreUnavailable
 from graph.model import Node
+from graph.phrases import in_lang
 from graph.schema import REF, SEARCH, SOURCE
 from ui import state
-from ui.i18n import LANGS, STATE_KEY, label_name, t
+from ui.i18n import LANGS, STATE_KEY, label_name, lang, t
 
 log = logging.getLogger(__name__)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
@@ -59,6 +60,15 @@ def ordered_properties(node: Node) -> list[tuple[str, object]]:
     items = [(k, v) for k, v in node.properties.items()
              if k not in (SEARCH, REF) and v not in (None, "")]
     return sorted(items, key=lambda kv: (kv[0] == SOURCE, order.get(kv[0], len(order))))
+
+
+def said_each(texts) -> list[str]:
+    """Sentences of the analysis (graph.phrases) in the app's language."""
+    return [in_lang(x, lang()) for x in texts]
+
+
+def said(texts, sep: str = "; ") -> str:
+    return sep.join(said_each(texts))
 
 
 def properties_frame(node: Node) -> pd.DataFrame:

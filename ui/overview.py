@@ -15,7 +15,7 @@ from graph import watchlist as stored_watchlist
 from graph.errors import CustomsGraphError, StoreUnavailable
 from graph.users import MASK
 from ui import auth, state
-from ui.common import md_escape
+from ui.common import md_escape, said_each
 from ui.i18n import column, label_name, lang, t
 
 LATEST_SEIZURES = (
@@ -128,7 +128,8 @@ def watch_frame(hits, masked: bool) -> pd.DataFrame:
     cols = [t("resolve.score"), t("resolve.kind"), t("resolve.watch"), "ref",
             t("resolve.name"), t("resolve.evidence"), t("resolve.line")]
     rows = [(h.score, label_name(h.kind), h.watch, auth.mask_ref(h.ref), h.name,
-             "; ".join(h.masked_evidence(MASK) if masked else h.evidence), h.line)
+             "; ".join(h.masked_evidence(MASK, lang()) if masked else said_each(h.evidence)),
+             h.line)
             for h in sorted(hits, key=lambda h: (-h.score, h.line, h.ref))]
     return pd.DataFrame(rows, columns=cols)
 
