@@ -210,8 +210,11 @@ _STYLE = """
 .block-container { padding-top: 2.2rem; padding-bottom: 2rem; padding-left: 2rem;
                    padding-right: 2rem; max-width: none; }
 /* Texts an analyst must read whole wrap instead of being cut. */
-[data-testid="stTable"] td, [data-testid="stTable"] th { white-space: normal;
-  word-break: break-word; vertical-align: top; }
+[data-testid="stTable"] table { table-layout: fixed; width: 100%; }
+[data-testid="stTable"] th:first-child { width: 38%; }
+[data-testid="stTable"] td, [data-testid="stTable"] th { vertical-align: top; }
+[data-testid="stTable"] td *, [data-testid="stTable"] th * { white-space: normal !important;
+  overflow-wrap: anywhere !important; word-break: break-word !important; }
 h1 { font-size: 2rem !important; padding-bottom: 0.2rem !important; }
 h3 { font-size: 1.2rem !important; }
 [data-testid="stSidebarContent"] code { font-size: 0.72rem; }

@@ -397,10 +397,13 @@ function update(st, data) {
   }
   const added = known.size ? items.filter((v) => !known.has(v.id)).length : 0;
   if (added && !st.frozen) {
-    // An expansion: show the new nodes now, and again once the layout settles
-    // (unless the analyst froze the view).
+    // An expansion: show the new nodes now, while the layout settles, and once it
+    // has (unless the analyst froze the view meanwhile).
     st.fitPending = st.physics;
     st.network.fit({animation: {duration: 300}});
+    for (const ms of [1200, 3000, 6000]) {
+      setTimeout(() => { if (!st.frozen) st.network.fit({animation: {duration: 300}}); }, ms);
+    }
   }
   if (!known.size && items.length && serverLayout) {
     // Laid out already: fit it to the frame and draw it, no simulation at all. The
