@@ -8,7 +8,7 @@ Pages live in ui/pages/ and only arrange widgets; the work is done in ui/ and gr
 import streamlit as st
 
 from ui.auth import gate
-from ui.common import app_icon, language_switch, page_style, sidebar_store
+from ui.common import app_icon, language_switch, page_style, sidebar_store, sidebar_working
 from ui.i18n import t
 
 st.set_page_config(page_title="customs-graph", page_icon=app_icon(), layout="wide",
@@ -44,3 +44,4 @@ nav = st.navigation({
 if gate():  # once users exist, every page asks for sign-in first
     sidebar_store()
     nav.run()
+    sidebar_working()

@@ -105,6 +105,36 @@ class QueryResult:
         return {"columns": self.columns, "rows": [[to_plain(v) for v in r] for r in self.rows],
                 "truncated": self.truncated}
 
+    def subgraph(self) -> Subgraph:
+        """Every node, relationship and path in the rows, as one subgraph; a
+        relationship whose ends the rows do not hold brings them as bare nodes."""
+        from graph.errors import SchemaError
+        from graph.schema import parse_ref
+
+        sub = Subgraph()
+        stack = [v for row in self.rows for v in row]
+        while stack:
+            v = stack.pop()
+            if isinstance(v, Node):
+                sub.add_node(v)
+            elif isinstance(v, Edge):
+                sub.add_edge(v)
+            elif isinstance(v, Path):
+                stack += [*v.nodes, *v.edges]
+            elif isinstance(v, list):
+                stack += v
+            elif isinstance(v, dict):
+                stack += list(v.values())
+        for e in list(sub.edges.values()):
+            for ref in (e.source, e.target):
+                if ref not in sub.nodes:
+                    try:
+                        lb, key = parse_ref(ref)
+                    except SchemaError:  # an end the schema cannot name
+                        continue
+                    sub.add_node(Node(lb.name, key, {}))
+        return sub
+
 
 def to_plain(value):
     """Nodes, edges and paths inside query results, as JSON-ready values."""

@@ -12,20 +12,43 @@
 
 Where the two engines' dialects differ, `// --- ladybug` and `// --- neo4j`
 lines open a body per store; text before the first marker is shared.
+
+The header lines above are English. The title, the description and each
+parameter's help may also be given in another language of the app (only
+Vietnamese, `vi`, so far), by a language suffix on the key:
+
+    // title.vi: Những người đi cùng một hành khách
+    // description.vi: Những người chung mã đặt chỗ hoặc chung chuyến bay với một người.
+    // param.vi: person_id -- người làm điểm xuất phát
+    // param.vi: min_shared -- số chuyến bay chung
+
+A `param.vi` line names a parameter declared by a `param` line (above or
+below it) and gives only its help. `title_in(lang)`, `description_in(lang)`
+and `help_in(name, lang)` return the text in a language, or the English one
+where no translation is given; `to_json()` carries them as
+`"i18n": {"vi": {"title": …, "description": …, "help": {name: …}}}`. A
+language the app does not have, or a `param.vi` naming an undeclared
+parameter, is refused with the file and line.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 from graph.errors import QueryError
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 TYPES = {"str": str, "int": int, "float": float, "bool": bool, "date": str, "list": list}
 VIEWS = ("table", "graph", "paths", "map", "timeline")
-_HEADER = re.compile(r"^//\s*([a-z_]+)\s*:\s*(.*)$")
+# Languages a header may translate into; the plain keys are English.
+LANGUAGES = ("vi",)
+TRANSLATABLE = ("title", "description", "param")
+_HEADER = re.compile(r"^//\s*([a-z_]+)(?:\.(\w+))?\s*:\s*(.*)$")
+_PARAM_HELP = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*--\s*(?P<help>.*\S)\s*$")
 _PARAM = re.compile(
     r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>\w+)(?:\s*=\s*(?P<default>.*?))?\s*(?:--\s*(?P<help>.*))?$")
 _MARKER = re.compile(r"^//\s*---\s*(\w+)\s*$")
@@ -75,6 +98,30 @@ class Param:
         return {"name": self.name, "type": self.type, "default": self.default, "help": self.help}
 
 
+def _frozen(d: dict | None = None) -> Mapping:
+    return MappingProxyType(dict(d or {}))
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A query's header in one other language; "" (or a missing help) means
+    "not translated", and the English text is used."""
+
+    title: str = ""
+    description: str = ""
+    help: Mapping[str, str] = field(default_factory=_frozen)  # parameter name -> help
+
+    def to_json(self) -> dict:
+        out: dict = {}
+        if self.title:
+            out["title"] = self.title
+        if self.description:
+            out["description"] = self.description
+        if self.help:
+            out["help"] = dict(self.help)
+        return out
+
+
 @dataclass(frozen=True)
 class SavedQuery:
     name: str
@@ -87,6 +134,7 @@ class SavedQuery:
     tags: tuple[str, ...] = ()
     path: str = ""
     extra: dict = field(default_factory=dict)
+    i18n: Mapping[str, Translation] = field(default_factory=_frozen)  # language -> header
 
     def body(self, store_kind: str) -> str:
         return self.bodies.get(store_kind) or self.bodies["*"]
@@ -103,10 +151,30 @@ class SavedQuery:
         except ValueError as e:
             raise QueryError(f"{self.name}: {e}", name=self.name, params=values) from None
 
+    def title_in(self, lang: str) -> str:
+        tr = self.i18n.get(lang)
+        return tr.title if tr and tr.title else self.title
+
+    def description_in(self, lang: str) -> str:
+        tr = self.i18n.get(lang)
+        return tr.description if tr and tr.description else self.description
+
+    def help_in(self, param_name: str, lang: str) -> str:
+        """The help of a declared parameter; KeyError for a name the query lacks."""
+        for p in self.params:
+            if p.name == param_name:
+                tr = self.i18n.get(lang)
+                return (tr.help.get(param_name) if tr else None) or p.help
+        raise KeyError(f"{self.name} has no parameter {param_name!r}")
+
     def to_json(self) -> dict:
-        return {"name": self.name, "title": self.title, "description": self.description,
-                "parameters": [p.to_json() for p in self.params], "view": self.view,
-                "alert": self.alert, "tags": list(self.tags)}
+        out = {"name": self.name, "title": self.title, "description": self.description,
+               "parameters": [p.to_json() for p in self.params], "view": self.view,
+               "alert": self.alert, "tags": list(self.tags)}
+        i18n = {lang: j for lang, tr in self.i18n.items() if (j := tr.to_json())}
+        if i18n:
+            out["i18n"] = i18n
+        return out
 
 
 def _default(text: str | None, type_: str):
@@ -126,6 +194,8 @@ def parse(text: str, path: str = "<text>") -> SavedQuery:
     """Parse one query file; QueryError names the file and the problem."""
     head: dict[str, str] = {}
     params: list[Param] = []
+    # language -> {"title"/"description": text, "help": {param: (text, line)}}
+    tr: dict[str, dict] = {}
     bodies: dict[str, list[str]] = {"*": []}
     current = "*"
     in_header = True
@@ -141,8 +211,10 @@ def parse(text: str, path: str = "<text>") -> SavedQuery:
             continue
         m = _HEADER.match(stripped) if in_header else None
         if m:
-            key, value = m.group(1), m.group(2).strip()
-            if key == "param":
+            key, lang, value = m.group(1), m.group(2), m.group(3).strip()
+            if lang is not None:
+                _translation(tr, key, lang, value, path, n)
+            elif key == "param":
                 pm = _PARAM.match(value)
                 if not pm or pm.group("type") not in TYPES:
                     raise QueryError(f"{path}:{n}: bad param line {value!r}; expected "
@@ -185,12 +257,47 @@ def parse(text: str, path: str = "<text>") -> SavedQuery:
     if declared - used:
         raise QueryError(f"{path}: declares unused parameter(s) "
                          f"{', '.join(sorted(declared - used))}", name=path)
+    for lang, parts in tr.items():
+        for pname, (_, line) in parts["help"].items():
+            if pname not in declared:
+                raise QueryError(f"{path}:{line}: param.{lang} names undeclared parameter "
+                                 f"{pname!r}; declared: {', '.join(sorted(declared)) or 'none'}",
+                                 name=path)
+    i18n = {lang: Translation(title=parts.get("title", ""),
+                              description=parts.get("description", ""),
+                              help=_frozen({k: v for k, (v, _) in parts["help"].items()}))
+            for lang, parts in tr.items()}
     return SavedQuery(name=name, title=head.get("title", name),
                       description=head.get("description", ""),
                       params=tuple(params), bodies=out, view=view,
                       alert=head.get("alert", "false").lower() == "true",
                       tags=tuple(t.strip() for t in head.get("tags", "").split(",") if t.strip()),
-                      path=path)
+                      path=path, i18n=_frozen(i18n))
+
+
+def _translation(tr: dict, key: str, lang: str, value: str, path: str, n: int) -> None:
+    """One `key.lang:` header line into tr; QueryError names the file and line."""
+    where = f"{path}:{n}: {key}.{lang}"
+    if lang not in LANGUAGES:
+        raise QueryError(f"{where}: unknown language {lang!r} (known: {', '.join(LANGUAGES)}; "
+                         "the plain keys are English)", name=path)
+    if key not in TRANSLATABLE:
+        raise QueryError(f"{where}: only {', '.join(TRANSLATABLE)} take a language", name=path)
+    if not value:
+        raise QueryError(f"{where}: empty translation", name=path)
+    parts = tr.setdefault(lang, {"help": {}})
+    if key != "param":
+        if key in parts:
+            raise QueryError(f"{where}: given twice", name=path)
+        parts[key] = value
+        return
+    pm = _PARAM_HELP.match(value)
+    if not pm:
+        raise QueryError(f"{where}: bad line {value!r}; expected 'name -- help' naming a "
+                         "parameter declared by a param line", name=path)
+    if pm.group("name") in parts["help"]:
+        raise QueryError(f"{where}: parameter {pm.group('name')!r} given twice", name=path)
+    parts["help"][pm.group("name")] = (pm.group("help"), n)
 
 
 def _strip_strings(cypher: str) -> str:

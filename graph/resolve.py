@@ -48,6 +48,7 @@ from rapidfuzz import fuzz, process
 
 from graph import schema
 from graph.errors import NotFound, SchemaError
+from graph.phrases import points, say
 from graph.text import compact, fold
 
 PERSON_MIN = 70.0
@@ -226,18 +227,18 @@ def load_records(store, label_name: str, keys=None) -> list[Record]:
 
 # --- scoring ------------------------------------------------------------------------
 def _shared(a: Record, b: Record, per: float, cap: float, address: float) -> tuple[float, list]:
-    points, ev = 0.0, []
-    for attr, what in (("phones", "phone"), ("emails", "e-mail")):
+    total, ev = 0.0, []
+    for attr, key in (("phones", "shared_phone"), ("emails", "shared_email")):
         for v in sorted(getattr(a, attr) & getattr(b, attr)):
-            points += per
-            ev.append(f"shared {what} {v} (+{per:g})")
+            total += per
+            ev.append(say(key, v=v, pts=points(per)))
     for v in sorted(a.addresses & b.addresses):
-        points += address
-        ev.append(f"shared address {v!r} (+{address:g})")
-    if points > cap:
-        ev.append(f"shared identifiers capped at +{cap:g}")
-        points = cap
-    return points, ev
+        total += address
+        ev.append(say("shared_address", v=v, pts=points(address)))
+    if total > cap:
+        ev.append(say("shared_capped", cap=f"{cap:g}"))
+        total = cap
+    return total, ev
 
 
 def person_match(a: Record, b: Record) -> tuple[float, list[str]]:
@@ -254,30 +255,33 @@ def person_match(a: Record, b: Record) -> tuple[float, list[str]]:
     ev = []
     sim = name_similarity(a.clean, b.clean)
     score = sim / 2
-    ev.append(f"names {a.name!r} / {b.name!r}: similarity {sim:g} (+{sim / 2:g})")
+    ev.append(say("names_similar", a=a.name, b=b.name, sim=f"{sim:g}", pts=points(sim / 2)))
     if a.passport and b.passport:
         if a.passport == b.passport:
             score += 25
-            ev.append(f"same passport {a.passport_text!r} / {b.passport_text!r} (+25)")
+            ev.append(say("same_passport", a=a.passport_text, b=b.passport_text,
+                          pts=points(25)))
         else:
             score -= 15
-            ev.append(f"different passports {a.passport_text!r} / {b.passport_text!r} (-15)")
+            ev.append(say("different_passports", a=a.passport_text, b=b.passport_text,
+                          pts=points(-15)))
     if a.dob and b.dob:
         if a.dob == b.dob:
             score += 20
-            ev.append(f"same date of birth {a.dob} (+20)")
+            ev.append(say("same_dob", d=a.dob, pts=points(20)))
         else:
             score -= 30
-            ev.append(f"different dates of birth {a.dob} / {b.dob} (-30)")
+            ev.append(say("different_dobs", a=a.dob, b=b.dob, pts=points(-30)))
     if a.nationality and b.nationality:
         if a.nationality == b.nationality:
             score += 5
-            ev.append(f"same nationality {a.nationality} (+5)")
+            ev.append(say("same_nationality", n=a.nationality, pts=points(5)))
         else:
             score -= 10
-            ev.append(f"different nationalities {a.nationality} / {b.nationality} (-10)")
-    points, shared = _shared(a, b, 10, 20, 5)
-    score += points
+            ev.append(say("different_nationalities", a=a.nationality, b=b.nationality,
+                          pts=points(-10)))
+    extra, shared = _shared(a, b, 10, 20, 5)
+    score += extra
     ev += shared
     return round(max(0.0, min(100.0, score)), 1), ev
 
@@ -293,28 +297,27 @@ def company_match(a: Record, b: Record) -> tuple[float, list[str]]:
     ev = []
     sim = name_similarity(a.clean, b.clean)
     score = 0.8 * sim
-    ev.append(f"names {a.name!r} / {b.name!r} read {a.clean!r} / {b.clean!r} without "
-              f"legal-form words: similarity {sim:g} (+{0.8 * sim:g})")
-    points, shared = _shared(a, b, 10, 20, 5)
-    score += points
+    ev.append(say("company_names_similar", a=a.name, b=b.name, ca=a.clean, cb=b.clean,
+                  sim=f"{sim:g}", pts=points(0.8 * sim)))
+    extra, shared = _shared(a, b, 10, 20, 5)
+    score += extra
     ev += shared
     ta, tb = _tax_code(a.ref), _tax_code(b.ref)
     if ta and tb:
         if ta[:10] == tb[:10]:
             score += 10
-            ev.append(f"tax codes {ta} / {tb}: one enterprise (a branch shares the "
-                      f"first 10 digits) (+10)")
+            ev.append(say("one_enterprise", a=ta, b=tb, pts=points(10)))
         else:
             score -= 10
-            ev.append(f"different Vietnamese tax codes {ta} / {tb}: two enterprises unless "
-                      f"one record is wrong (-10)")
+            ev.append(say("two_enterprises", a=ta, b=tb, pts=points(-10)))
     if a.nationality and b.nationality:
         if a.nationality == b.nationality:
             score += 5
-            ev.append(f"same country {a.nationality} (+5)")
+            ev.append(say("same_country", n=a.nationality, pts=points(5)))
         else:
             score -= 20
-            ev.append(f"different countries {a.nationality} / {b.nationality} (-20)")
+            ev.append(say("different_countries", a=a.nationality, b=b.nationality,
+                          pts=points(-20)))
     return round(max(0.0, min(100.0, score)), 1), ev
 
 

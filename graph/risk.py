@@ -30,6 +30,7 @@ from pathlib import Path
 from graph import schema
 from graph.errors import DataError
 from graph.model import Subgraph
+from graph.phrases import Joined, say
 
 WEIGHTS_FILE = Path(__file__).with_name("risk_weights.toml")
 _REQUIRED = {
@@ -92,7 +93,7 @@ def _capped(items: list[Contribution], cap: float, rule: str) -> list[Contributi
     total = sum(c.points for c in items)
     if total > cap:
         items.append(Contribution(rule, round(cap - total, 2),
-                                  f"{rule} capped at {cap:g} points"))
+                                  say("rule_capped", rule=rule, cap=f"{cap:g}")))
     return items
 
 
@@ -167,10 +168,11 @@ class RiskModel:
             points = round(w["points"] * w["decay"] ** (d - 1), 2)
             what = ", ".join(str(node.properties.get(p)) for p in ("date", "violation", "goods")
                              if node.properties.get(p))
-            via = f" via {' -> '.join(path)}" if path else ""
+            via = say("via", path=" -> ".join(path)) if path else ""
+            hops = say("hops" if d > 1 else "hop", n=d)
             out.append(Contribution(
                 "near_seizure", points,
-                f"{d} hop{'s' if d > 1 else ''} from seizure {node.key} ({what}){via}",
+                say("near_seizure", hops=hops, key=node.key, what=what, via=via),
                 [nid, *path]))
         return _capped(out, w["max_points"], "near_seizure")
 
@@ -193,8 +195,8 @@ class RiskModel:
                     if other in seized:
                         out.append(Contribution(
                             "shared_identifier", float(w["points"]),
-                            f"shares {il.name.lower()} {value!r} with {other}, named in "
-                            f"seizure {', '.join(seized[other])}",
+                            say("shares_identifier", kind=say(il.name), value=value,
+                                other=other, seizures=", ".join(seized[other])),
                             [schema.make_ref(il.name, value), other]))
         return _capped(out, w["max_points"], "shared_identifier")
 
@@ -214,11 +216,12 @@ class RiskModel:
         out = []
         for (o, d), flights in sorted(flown.items()):
             seizures = routes[(o, d)]
+            n = say("flights" if len(flights) > 1 else "flight", n=len(flights))
+            shown = ", ".join(flights[:5]) + ("..." if len(flights) > 5 else "")
+            on = Joined([say("seizure_on", s=s, f=f) for s, f in seizures])
             out.append(Contribution(
                 "seized_route", float(w["points"]),
-                f"flew {o}->{d} ({len(flights)} flight{'s' if len(flights) > 1 else ''}: "
-                f"{', '.join(flights[:5])}{'...' if len(flights) > 5 else ''}); seizures on "
-                f"this route: {', '.join(f'{s} on {f}' for s, f in seizures)}",
+                say("seized_route", o=o, d=d, n=n, flights=shown, seizures=on),
                 [schema.make_ref("Flight", f) for f in flights]
                 + [schema.make_ref("Seizure", s) for s, _ in seizures]))
         return _capped(out, w["max_points"], "seized_route")
@@ -254,9 +257,8 @@ class RiskModel:
             if median > 0 and uv < w["below_ratio"] * median:
                 out.append(Contribution(
                     "unit_value", float(w["points"]),
-                    f"declaration {decl} line {line}: HS {g} at {uv:g} USD/{unit}, "
-                    f"{100 * uv / median:.0f} % of the median {median:g} USD/{unit} of "
-                    f"{len(peer)} lines by other declarants",
+                    say("unit_value", decl=decl, line=line, hs=g, uv=f"{uv:g}", unit=unit,
+                        pct=f"{100 * uv / median:.0f}", median=f"{median:g}", peers=len(peer)),
                     [schema.make_ref("Declaration", decl)]))
         return _capped(out, w["max_points"], "unit_value")
 

@@ -32,6 +32,9 @@ class Label:
     traverse: bool = True  # False: paths avoid it as a stepping stone (hubs)
     dated: str | None = None  # property holding the node's date, for timelines
     personal: tuple[str, ...] = ()  # properties masked for viewers
+    icon: str = "person"  # the app's glyph for it (ui/icons.py)
+    # properties shown under the caption, so a node says what it is at a glance
+    subtitle: tuple[str, ...] = ()
 
     def all_props(self) -> dict[str, str]:
         return {**self.props, SOURCE: STR, SEARCH: STR, REF: STR}
@@ -57,7 +60,8 @@ LABELS: tuple[Label, ...] = (
         "Person", "person_id",
         {"full_name": STR, "date_of_birth": STR, "nationality": STR, "passport_no": STR},
         "full_name", search=("person_id", "full_name", "passport_no"),
-        color="#4e79a7", shape="dot", personal=("date_of_birth", "passport_no"),
+        color="#4e79a7", shape="dot", personal=("date_of_birth", "passport_no"), icon="person",
+        subtitle=("nationality",),
     ),
     _label(
         "Flight", "flight_key",
@@ -67,55 +71,61 @@ LABELS: tuple[Label, ...] = (
          # seconds since 1970: connection windows are plain subtraction in both dialects
          "departure_epoch": INT, "arrival_epoch": INT},
         "flight_key", search=("flight_key",), color="#f28e2b", shape="triangle",
-        dated="departure_date",
+        dated="departure_date", icon="plane", subtitle=("origin", "destination"),
     ),
     _label(
         "Airport", "iata",
         {"name": STR, "city": STR, "country": STR, "lat": FLOAT, "lon": FLOAT, "tz": STR},
-        "iata", search=("iata", "name", "city"), color="#edc948", shape="square",
+        "iata", search=("iata", "name", "city"), color="#edc948", shape="square", icon="tower",
+        subtitle=("city",),
     ),
     _label("Country", "code", {"name": STR}, "name", search=("code", "name"),
-           color="#bab0ac", shape="diamond", traverse=False),
-    _label("Booking", "pnr", {}, "pnr", search=("pnr",), color="#ff9da7", shape="hexagon"),
+           color="#bab0ac", shape="diamond", traverse=False, icon="flag"),
+    _label("Booking", "pnr", {}, "pnr", search=("pnr",), color="#ff9da7", shape="hexagon",
+           icon="ticket"),
     _label(
         "Company", "company_id", {"name": STR, "country": STR}, "name",
-        search=("company_id", "name"), color="#e15759", shape="square",
+        search=("company_id", "name"), color="#e15759", shape="square", icon="building",
+        subtitle=("country",),
     ),
     _label(
         "Container", "container_no", {"owner_code": STR, "size_type": STR, "operator": STR},
         "container_no", search=("container_no", "operator"), color="#76b7b2", shape="box",
+        icon="container", subtitle=("size_type",),
     ),
     _label(
         "Declaration", "declaration_no",
         {"type": STR, "registered_date": STR, "customs_office": STR, "origin_country": STR,
          "destination_country": STR, "port_of_loading": STR, "port_of_discharge": STR},
         "declaration_no", search=("declaration_no",), color="#59a14f", shape="star",
-        dated="registered_date",
+        dated="registered_date", icon="document", subtitle=("type", "registered_date"),
     ),
     _label(
         "Commodity", "hs_code", {"description": STR, "hs6": STR, "chapter": STR, "section": STR},
         "hs_code", search=("hs_code", "description"), color="#9c755f", shape="ellipse",
-        traverse=False,
+        traverse=False, icon="box",
     ),
     _label("CustomsOffice", "office_code", {"name": STR, "province": STR}, "name",
-           search=("office_code", "name"), color="#8cd17d", shape="square", traverse=False),
+           search=("office_code", "name"), color="#8cd17d", shape="square", traverse=False,
+           icon="shield"),
     _label("Port", "locode", {"name": STR, "country": STR}, "locode",
-           search=("locode", "name"), color="#499894", shape="square"),
+           search=("locode", "name"), color="#499894", shape="square", icon="anchor",
+           subtitle=("name",)),
     _label(
         "Seizure", "seizure_id",
         {"date": STR, "location": STR, "unit": STR, "violation": STR, "goods": STR,
          "quantity": INT, "value_usd": FLOAT, "brands": STR, "description": STR},
         "seizure_id", search=("seizure_id", "goods", "location", "violation"),
-        color="#b6992d", shape="star", dated="date",
+        color="#b6992d", shape="star", dated="date", icon="alert", subtitle=("date", "goods"),
     ),
     _label("Brand", "brand_key", {"name": STR}, "name", search=("name",),
-           color="#d37295", shape="diamond"),
+           color="#d37295", shape="diamond", icon="tag"),
     _label("Phone", "number", {}, "number", search=("number",), color="#a0cbe8",
-           shape="dot", personal=("number",)),
+           shape="dot", personal=("number",), icon="phone"),
     _label("Email", "email", {}, "email", search=("email",), color="#a0cbe8",
-           shape="dot", personal=("email",)),
+           shape="dot", personal=("email",), icon="mail"),
     _label("Address", "address_key", {"text": STR}, "text", search=("text",),
-           color="#a0cbe8", shape="dot", personal=("text",)),
+           color="#a0cbe8", shape="dot", personal=("text",), icon="pin"),
 )
 
 _PARTIES = (("Person",), ("Company",))

@@ -36,6 +36,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from graph.errors import DataError
+from graph.phrases import in_lang
 from graph.resolve import (
     NAME_BLOCK_MIN,
     Record,
@@ -77,10 +78,12 @@ class Hit:
     # records, so the evidence can be shown masked to a role that may not see them.
     personal: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
-    def masked_evidence(self, mask: str) -> list[str]:
-        """The evidence with every personal value of the two records replaced by `mask`."""
+    def masked_evidence(self, mask: str, lang: str = "en") -> list[str]:
+        """The evidence, in `lang`, with every personal value of the two records
+        replaced by `mask`."""
         out = []
         for e in self.evidence:
+            e = in_lang(e, lang)
             for v in self.personal:  # longest first: a value inside another goes after it
                 e = e.replace(v, mask)
             out.append(e)

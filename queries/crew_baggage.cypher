@@ -1,8 +1,12 @@
 // name: crew_baggage
 // title: Crew checking bags on risky routes
+// title.vi: Tổ bay ký gửi hành lý trên đường bay rủi ro
 // description: Pilots and cabin crew who checked at least `min_bags` bags as crew on a route (departure → arrival airport) where a seizure has been linked to a flight, or who did so on the same route at least `min_trips` times. One row per crew member and route; own_seizures counts seizures the crew member is linked to. Crew rarely check more than one bag. The three Vietnam Airlines crew P002221, P002222 and P002223 on VN600 Bangkok → Tân Sơn Nhất are the planted case.
+// description.vi: Phi công và tiếp viên đã ký gửi ít nhất `min_bags` kiện hành lý với tư cách tổ bay trên một đường bay (sân bay đi → sân bay đến) có chuyến bay liên quan đến vụ bắt giữ, hoặc đã làm như vậy trên cùng đường bay ít nhất `min_trips` lần. Mỗi dòng là một thành viên tổ bay và một đường bay; own_seizures là số vụ bắt giữ liên quan đến chính thành viên đó. Tổ bay hiếm khi ký gửi quá một kiện hành lý. Ba thành viên tổ bay Vietnam Airlines P002221, P002222 và P002223 trên chuyến VN600 Bangkok → Tân Sơn Nhất là tình huống mẫu cài sẵn.
 // param: min_bags int = 2 -- checked bags on one flight that count as heavy
+// param.vi: min_bags -- số kiện hành lý ký gửi trên một chuyến bay được coi là nhiều
 // param: min_trips int = 3 -- heavy trips on one route that make it a pattern even without a seizure
+// param.vi: min_trips -- số chuyến mang nhiều hành lý trên một đường bay để coi là có dấu hiệu lặp lại, kể cả khi chưa có vụ bắt giữ
 // view: table
 // alert: true
 // tags: travel, crew, baggage, seizures

@@ -1,8 +1,12 @@
 // name: entity_360
 // title: Entity 360° (everything within two hops)
+// title.vi: Toàn cảnh 360° một thực thể (mọi liên kết trong phạm vi hai bước)
 // description: What surrounds one entity, given as Label:key: its neighbours (hop 1) and their neighbours (hop 2), counted by the label they come through (via), the relationship type and the label they carry. A node is counted at its nearest hop (in each group it is reached through). Countries, HS codes and customs offices join thousands of entities: they are not stepped through to a second hop unless through_hubs is true. first and last are the smallest and largest Label:key in each group, to open from the explorer.
+// description.vi: Những gì xung quanh một thực thể, nhập theo dạng Label:key: các nút kề (bước 1) và nút kề của chúng (bước 2), đếm theo nhãn của nút trung gian (via), loại quan hệ và nhãn của nút. Mỗi nút chỉ được đếm ở bước gần nhất (trong từng nhóm mà nó được dẫn tới). Quốc gia, mã HS và chi cục hải quan nối với hàng nghìn thực thể: không đi tiếp qua chúng sang bước 2, trừ khi through_hubs là true. first và last là Label:key nhỏ nhất và lớn nhất của mỗi nhóm, để mở trong trang Khám phá.
 // param: ref str = "Container:WHSU5018375" -- the entity, as Label:key (Person:P000901, Company:0312345678, Flight:VN18@2017-03-19 …)
+// param.vi: ref -- thực thể, dạng Label:key (Person:P000901, Company:0312345678, Flight:VN18@2017-03-19 …)
 // param: through_hubs bool = false -- also step through countries, HS codes and customs offices to a second hop
+// param.vi: through_hubs -- đi tiếp cả qua quốc gia, mã HS và chi cục hải quan sang bước 2
 // view: table
 // alert: false
 // tags: overview, explore

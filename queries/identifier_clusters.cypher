@@ -1,9 +1,14 @@
 // name: identifier_clusters
 // title: Identifier clusters (switchboards, shared premises)
+// title.vi: Cụm thông tin liên hệ dùng chung (tổng đài, trụ sở chung)
 // description: Every phone, e-mail or address held by several persons or companies: the cluster of holders each shared identifier forms, largest first. By default only clusters with a company in them (shared premises, one switchboard for several firms, a director's mobile answering for a firm); families sharing a home address are left out unless with_company is false. Run shared_identifiers on a holder to see one cluster in detail.
+// description.vi: Mọi số điện thoại, thư điện tử hoặc địa chỉ được nhiều người hoặc công ty cùng sử dụng: mỗi thông tin dùng chung tạo thành một cụm các bên sử dụng, cụm lớn nhất trước. Mặc định chỉ lấy các cụm có doanh nghiệp (trụ sở chung, một tổng đài cho nhiều doanh nghiệp, số di động của giám đốc dùng cho doanh nghiệp); các gia đình chung địa chỉ nhà bị bỏ qua, trừ khi with_company là false. Chạy shared_identifiers cho một bên sử dụng để xem chi tiết một cụm.
 // param: kind str = "" -- phone, email or address (blank or * for all three)
+// param.vi: kind -- phone (điện thoại), email (thư điện tử) hoặc address (địa chỉ); để trống hoặc * để lấy cả ba
 // param: min_holders int = 2 -- fewest persons and companies sharing the identifier
+// param.vi: min_holders -- số người và công ty tối thiểu cùng sử dụng thông tin đó
 // param: with_company bool = true -- only clusters with at least one company in them
+// param.vi: with_company -- chỉ lấy các cụm có ít nhất một công ty
 // view: table
 // alert: false
 // tags: identifiers, people, companies

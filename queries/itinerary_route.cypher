@@ -1,13 +1,22 @@
 // name: itinerary_route
 // title: Itinerary route (origin → hub → destination)
+// title.vi: Hành trình (nơi xuất phát → điểm nối chuyến → điểm đến)
 // description: Travellers whose legs chain from an origin country or airport, through a hub airport, to a destination airport, with the connection at the hub within the window and both legs inside the date range. Cuba → CDG → HAN in March 2017 is the cigar case.
+// description.vi: Hành khách có các chặng bay nối tiếp nhau từ một quốc gia hoặc sân bay xuất phát, qua một sân bay nối chuyến, đến một sân bay đích, với thời gian nối chuyến tại sân bay trung chuyển không vượt quá giới hạn và cả hai chặng nằm trong khoảng ngày đã chọn. Cuba → CDG → HAN trong tháng 3/2017 là vụ xì gà.
 // param: origin_country str = "CU" -- ISO alpha-2 country of the first leg's departure airport (* for any country)
+// param.vi: origin_country -- mã quốc gia ISO alpha-2 của sân bay khởi hành chặng 1 (* để lấy mọi quốc gia)
 // param: origin_airport str = "" -- IATA code of the first leg's departure airport (blank or * for any airport)
+// param.vi: origin_airport -- mã IATA của sân bay khởi hành chặng 1 (để trống hoặc * để lấy mọi sân bay)
 // param: via str = "CDG" -- IATA code of the hub where the traveller connects (* for any hub)
+// param.vi: via -- mã IATA của sân bay trung chuyển nơi hành khách nối chuyến (* để lấy mọi sân bay)
 // param: destination str = "HAN" -- IATA code of the final arrival airport
+// param.vi: destination -- mã IATA của sân bay đến cuối cùng
 // param: date_from date = "2017-03-01" -- first local departure date of the first leg
+// param.vi: date_from -- ngày khởi hành sớm nhất của chặng 1 (giờ địa phương)
 // param: date_to date = "2017-03-31" -- last local departure date of the second leg
+// param.vi: date_to -- ngày khởi hành muộn nhất của chặng 2 (giờ địa phương)
 // param: max_connection_hours int = 36 -- longest wait at the hub
+// param.vi: max_connection_hours -- thời gian chờ nối chuyến tối đa tại sân bay trung chuyển (giờ)
 // view: table
 // alert: false
 // tags: travel, route, cigars

@@ -1,11 +1,18 @@
 // name: valuation_anomaly
 // title: Undervalued declaration lines
+// title.vi: Dòng hàng khai thấp trị giá
 // description: Declaration lines whose unit value (value_usd / quantity) is far below the median of every line of the same goods: the same HS subheading (HS6, or the full HS code) in the same unit. One cheap line is noise; a line is listed only when its declarant's own median for those goods is that low too, over at least `min_lines` lines — a declarant who always declares a fifth of the market price. ratio is the line's unit value over the market median. The Hà Nội float-glass importer 0108564322 (HS 7005, 0.6–1 USD/m² against a market of about 6) is the planted case.
+// description.vi: Các dòng hàng trên tờ khai có đơn giá (value_usd / quantity) thấp hơn nhiều so với trung vị của mọi dòng hàng cùng loại: cùng phân nhóm HS (HS6, hoặc mã HS đầy đủ) và cùng đơn vị tính. Một dòng giá thấp đơn lẻ chỉ là nhiễu; một dòng chỉ được liệt kê khi trung vị riêng của người khai cho mặt hàng đó cũng thấp như vậy, trên ít nhất `min_lines` dòng — tức là người khai luôn khai giá chỉ bằng khoảng một phần năm giá thị trường. ratio là đơn giá của dòng chia cho trung vị thị trường. Doanh nghiệp nhập khẩu kính nổi ở Hà Nội 0108564322 (HS 7005, 0,6–1 USD/m² so với giá thị trường khoảng 6) là tình huống mẫu cài sẵn.
 // param: max_ratio float = 0.2 -- list lines below this fraction of the median unit value
+// param.vi: max_ratio -- liệt kê các dòng có đơn giá dưới tỷ lệ này so với trung vị
 // param: min_lines int = 2 -- lines of the same goods the declarant must have, all told
+// param.vi: min_lines -- tổng số dòng hàng cùng loại tối thiểu mà người khai phải có
 // param: min_market_lines int = 10 -- lines of the goods in the whole store before a median means something
+// param.vi: min_market_lines -- số dòng hàng cùng loại tối thiểu trong toàn bộ kho để trung vị có ý nghĩa
 // param: hs_prefix str = "" -- only HS codes starting with this, e.g. 7005 (blank or * for all goods)
+// param.vi: hs_prefix -- chỉ lấy mã HS bắt đầu bằng chuỗi này, ví dụ 7005 (để trống hoặc * để lấy mọi hàng hoá)
 // param: by_hs6 bool = true -- compare within the HS6 subheading (false: within the full HS code)
+// param.vi: by_hs6 -- so sánh trong cùng phân nhóm HS6 (false: trong cùng mã HS đầy đủ)
 // view: table
 // alert: true
 // tags: trade, valuation, tax, glass

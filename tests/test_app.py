@@ -109,8 +109,8 @@ def test_search_choose_open_shows_graph(app):
     assert CONTAINER in ids and VIET_TRAN in ids
     ws = app.session_state["workspace"]
     assert ws.focus == CONTAINER
-    # The selected node's properties are listed.
-    props = app.dataframe[0].value
+    # The selected node's properties are listed, whole (a table that wraps).
+    props = app.table[0].value
     assert "WHSU5018375" in set(props["Value"])
 
 

@@ -89,8 +89,8 @@ def _graph_titles(at: AppTest, key: str) -> dict[str, str]:
 
 
 def _property(at: AppTest, name: str) -> str:
-    props = at.dataframe[0].value
-    return dict(zip(props["Property"], props["Value"], strict=True))[name]
+    props = at.table[0].value  # the selected node's properties, indexed by name
+    return dict(zip(props.index, props["Value"], strict=True))[name]
 
 
 # --- the gate -------------------------------------------------------------------------

@@ -204,6 +204,18 @@ def _node_xy(page, key: str, node_id: str) -> tuple[float, float]:
         }""", [key, node_id]))
 
 
+def _land_pixels(locator) -> int:
+    """How many pixels of a chart have the map's land fill (#dfe7d8)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    locator.page.wait_for_timeout(800)  # Vega draws after the element appears
+    img = Image.open(BytesIO(locator.screenshot())).convert("RGB")
+    return sum(1 for r, g, b in img.getdata()
+               if abs(r - 0xDF) <= 6 and abs(g - 0xE7) <= 6 and abs(b - 0xD8) <= 6)
+
+
 # --- tests ---------------------------------------------------------------------------------
 def test_explore_expand_and_every_page_offline(browser, sample_app):
     page = browser.new_page(viewport={"width": 1500, "height": 1300})
@@ -259,8 +271,10 @@ def test_explore_expand_and_every_page_offline(browser, sample_app):
     _click(page, "routes_add")  # the travellers, flights and airports join the working graph
 
     _nav(page, "Timeline & map")
-    page.locator('[data-testid="stVegaLiteChart"]').nth(1).wait_for(timeout=WAIT_MS)
+    chart = page.locator('[data-testid="stVegaLiteChart"]').nth(1)
+    chart.wait_for(timeout=WAIT_MS)
     _shot(page, "05-timeline")
+    assert _land_pixels(chart) > 2000  # country outlines drawn under the routes
 
     _nav(page, "Saved queries")
     _shot(page, "06-saved")

@@ -141,3 +141,34 @@ def test_big_export_carries_the_server_layout():
     assert data["layout"] == "server" and all("x" in n and "y" in n for n in data["nodes"])
     small = standalone_html(synthetic_subgraph(50))
     assert '"layout": "physics"' in small
+
+
+# --- icons and captions -----------------------------------------------------------------
+def test_every_label_has_an_icon_that_is_valid_svg():
+    from xml.etree import ElementTree as ET
+
+    from graph import schema
+    from ui import icons
+
+    seen = set()
+    for lb in schema.LABELS:
+        assert lb.icon in icons.GLYPHS, f"{lb.name}: no glyph {lb.icon!r}"
+        ET.fromstring(icons.svg(lb.icon, lb.color))  # well-formed
+        assert icons.data_uri(lb.name).startswith("data:image/svg+xml;base64,")
+        seen.add((lb.icon, lb.color))
+    assert len(seen) == len(schema.LABELS), "two labels look alike"
+
+
+def test_captions_say_what_a_node_is_and_keep_the_whole_name():
+    from ui.graphview import node_caption, node_full_caption
+
+    name = "Công ty TNHH TM DV XNK Du lịch Việt Trấn"
+    company = Node("Company", "0312345678", {"name": name, "country": "VN"})
+    decl = Node("Declaration", "500100012345",
+                {"type": "transit", "registered_date": "2017-06-16"})
+    assert "Việt Trấn" in node_caption(company)  # two lines hold the distinctive end
+    assert node_caption(decl).splitlines() == ["500100012345", "transit · 2017-06-16"]
+    assert node_full_caption(company).replace("\n", " ").startswith(name)
+    data = view_data(Subgraph({n.id: n for n in (company, decl)}), key="k")
+    assert all(n["image"].startswith("data:image/svg+xml") for n in data["nodes"])
+    assert all("image" in item for item in data["legend"])

@@ -168,7 +168,11 @@ def _canon(v):
     if isinstance(v, float):
         return float(f"{v:.9g}") if math.isfinite(v) else str(v)
     if isinstance(v, list):
-        return [_canon(x) for x in v]
+        out = [_canon(x) for x in v]
+        # A collected list of nodes or relationships has no order in Cypher: compare as a set.
+        if out and all(isinstance(x, dict) and ("label" in x or "type" in x) for x in out):
+            out.sort(key=lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False))
+        return out
     if isinstance(v, dict):
         return {k: _canon(x) for k, x in v.items()}
     return v

@@ -14,9 +14,10 @@ import streamlit as st
 
 from graph import analytics, risk, users
 from graph.model import Subgraph
+from graph.phrases import in_lang
 from ui import auth, graphview, state
 from ui.common import caption, describe, entity_picker, md_escape
-from ui.i18n import label_name, t
+from ui.i18n import label_name, lang, t
 from ui.workspace import workspace
 
 SCORES = ("degree", "betweenness", "pagerank")
@@ -207,7 +208,7 @@ def _risk(sub: Subgraph, focus: str | None) -> None:
         st.caption(t("analysis.risk_none"))
         return
     rows = [{t("analysis.rule"): c.rule, t("analysis.points"): c.points,
-             t("analysis.reason"): _masked_text(c.reason, c.refs),
+             t("analysis.reason"): _masked_text(in_lang(c.reason, lang()), c.refs),
              t("analysis.refs"): ", ".join(ref_text(r) for r in c.refs)}
             for c in rs.contributions]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

@@ -13,9 +13,10 @@ import streamlit as st
 from graph import schema
 from graph.errors import CustomsGraphError, StoreUnavailable
 from graph.model import Node
+from graph.phrases import in_lang
 from graph.schema import REF, SEARCH, SOURCE
 from ui import state
-from ui.i18n import LANGS, STATE_KEY, label_name, t
+from ui.i18n import LANGS, STATE_KEY, label_name, lang, t
 
 log = logging.getLogger(__name__)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
@@ -61,12 +62,26 @@ def ordered_properties(node: Node) -> list[tuple[str, object]]:
     return sorted(items, key=lambda kv: (kv[0] == SOURCE, order.get(kv[0], len(order))))
 
 
+def said_each(texts) -> list[str]:
+    """Sentences of the analysis (graph.phrases) in the app's language."""
+    return [in_lang(x, lang()) for x in texts]
+
+
+def said(texts, sep: str = "; ") -> str:
+    return sep.join(said_each(texts))
+
+
 def properties_frame(node: Node) -> pd.DataFrame:
     """The node's property table, personal data masked for a role that may not see it."""
     from ui import auth
 
     rows = [(k, str(v)) for k, v in ordered_properties(auth.mask_node(node))]
     return pd.DataFrame(rows, columns=[t("common.property"), t("common.value")])
+
+
+def properties_table(node: Node) -> None:
+    """The property table with every value whole (wrapped, never cut)."""
+    st.table(properties_frame(node).set_index(t("common.property")))
 
 
 # --- errors -------------------------------------------------------------------
@@ -101,8 +116,6 @@ def language_switch() -> None:
 
 
 def sidebar_store() -> None:
-    from ui.workspace import workspace
-
     sb = st.sidebar
     url = state.store_url()
     sb.caption(t("sidebar.store"))
@@ -117,13 +130,20 @@ def sidebar_store() -> None:
         a, b = sb.columns(2)
         a.metric(t("sidebar.nodes"), f"{n:,}")
         b.metric(t("sidebar.rels"), f"{m:,}")
-    ws = workspace()
-    sb.caption(t("sidebar.working") + " · " + t("common.nodes_edges", n=len(ws.sub.nodes),
-                                                 m=len(ws.sub.edges)))
     if sb.button(t("sidebar.refresh"), icon=":material/refresh:", key="refresh_counts"):
         state.counts.clear()
         state.search.clear()
         st.rerun()
+
+
+def sidebar_working() -> None:
+    """The working graph's size; app.py calls it after the page ran, so that what
+    the page just added is counted at once."""
+    from ui.workspace import workspace
+
+    ws = workspace()
+    st.sidebar.caption(t("sidebar.working") + " · " + t(
+        "common.nodes_edges", n=len(ws.sub.nodes), m=len(ws.sub.edges)))
 
 
 # --- widgets --------------------------------------------------------------------
@@ -187,7 +207,14 @@ def _icon():
 
 _STYLE = """
 <style>
-.block-container { padding-top: 2.2rem; padding-bottom: 2rem; }
+.block-container { padding-top: 2.2rem; padding-bottom: 2rem; padding-left: 2rem;
+                   padding-right: 2rem; max-width: none; }
+/* Texts an analyst must read whole wrap instead of being cut. */
+[data-testid="stTable"] table { table-layout: fixed; width: 100%; }
+[data-testid="stTable"] th:first-child { width: 38%; }
+[data-testid="stTable"] td, [data-testid="stTable"] th { vertical-align: top; }
+[data-testid="stTable"] td *, [data-testid="stTable"] th * { white-space: normal !important;
+  overflow-wrap: anywhere !important; word-break: break-word !important; }
 h1 { font-size: 2rem !important; padding-bottom: 0.2rem !important; }
 h3 { font-size: 1.2rem !important; }
 [data-testid="stSidebarContent"] code { font-size: 0.72rem; }

@@ -9,11 +9,12 @@ import streamlit as st
 from graph.store import DEFAULT_CAP
 from ui import auth, graphview, state
 from ui.common import (
+    caption,
     describe,
     entity_picker,
     label_options,
     md_escape,
-    properties_frame,
+    properties_table,
     rel_options,
 )
 from ui.i18n import label_name, t
@@ -119,17 +120,16 @@ def _filter_row() -> None:
 
 
 def _history_row(ws) -> None:
-    a, b, c, d = st.columns(4)
-    a.button(t("explore.undo"), key="explore_undo", on_click=ws.undo, disabled=not ws.can_undo,
-             icon=":material/undo:", width="stretch")
-    b.button(t("explore.redo"), key="explore_redo", on_click=ws.redo, disabled=not ws.can_redo,
-             icon=":material/redo:", width="stretch")
-    c.button(t("explore.prune"), key="explore_prune", on_click=ws.prune_leaves,
-             disabled=not ws.sub.nodes, icon=":material/content_cut:",
-             width="stretch")
-    d.button(t("explore.reset"), key="explore_reset", on_click=ws.reset,
-             disabled=not ws.sub.nodes, icon=":material/delete_sweep:",
-             width="stretch")
+    # Buttons as wide as their labels, wrapping when the row is full: never cut.
+    row = st.container(horizontal=True, gap="small")
+    row.button(t("explore.undo"), key="explore_undo", on_click=ws.undo,
+               disabled=not ws.can_undo, icon=":material/undo:")
+    row.button(t("explore.redo"), key="explore_redo", on_click=ws.redo,
+               disabled=not ws.can_redo, icon=":material/redo:")
+    row.button(t("explore.prune"), key="explore_prune", on_click=ws.prune_leaves,
+               disabled=not ws.sub.nodes, icon=":material/content_cut:")
+    row.button(t("explore.reset"), key="explore_reset", on_click=ws.reset,
+               disabled=not ws.sub.nodes, icon=":material/delete_sweep:")
 
 
 def _node_panel(ws) -> None:
@@ -140,29 +140,28 @@ def _node_panel(ws) -> None:
     sel = st.selectbox(t("explore.selected"), ids, key=SEL_KEY,
                        format_func=lambda i: describe(ws.sub.nodes[i]))
     node = ws.sub.nodes[sel]
+    # The whole name, wrapped: the box above cuts what does not fit.
+    name, key = caption(auth.mask_node(node)), auth.mask_ref(sel).split(":", 1)[1]
+    kind = label_name(node.label) + ("" if name == key else f" · {key}")
+    st.markdown(f"**{md_escape(name)}**  \n:gray[{md_escape(kind)}]")
     more = ws.sub.left_out.get(sel)
     if more:
         st.caption(":material/more_horiz: " + t("explore.left_out", n=more))
-    a, b = st.columns(2)
-    a.number_input(t("explore.expand_n"), min_value=1, max_value=1000, value=25, step=5,
-                   key="explore_expand_n")
-    b.selectbox(t("explore.order"), ORDERS, key="explore_order",
-                format_func=lambda o: t(f"explore.order.{o}"))
-    c1, c2 = st.columns(2)
-    c3, c4 = st.columns(2)
-    c1.button(t("explore.expand"), key="explore_expand", type="primary", on_click=_guarded,
-              args=(_expand, sel), icon=":material/open_with:", width="stretch")
+    st.selectbox(t("explore.order"), ORDERS, key="explore_order",
+                 format_func=lambda o: t(f"explore.order.{o}"))
+    st.number_input(t("explore.expand_n"), min_value=1, max_value=1000, value=25, step=5,
+                    key="explore_expand_n")
+    row = st.container(horizontal=True, gap="small")
+    row.button(t("explore.expand"), key="explore_expand", type="primary", on_click=_guarded,
+               args=(_expand, sel), icon=":material/open_with:")
     pinned = sel in ws.pinned
-    c2.button(t("explore.unpin") if pinned else t("explore.pin"), key="explore_pin",
-              on_click=ws.set_pinned, args=(sel, not pinned), icon=":material/push_pin:",
-              width="stretch")
-    c3.button(t("explore.centre"), key="explore_centre", on_click=_guarded,
-              args=(_open, sel, True), icon=":material/center_focus_strong:",
-              width="stretch")
-    c4.button(t("explore.remove"), key="explore_remove", on_click=ws.remove, args=([sel],),
-              icon=":material/remove_circle:", width="stretch")
-    st.dataframe(properties_frame(node), hide_index=True, width="stretch",
-                 height=min(38 + 35 * max(1, len(node.properties) - 2), 420))
+    row.button(t("explore.unpin") if pinned else t("explore.pin"), key="explore_pin",
+               on_click=ws.set_pinned, args=(sel, not pinned), icon=":material/push_pin:")
+    row.button(t("explore.centre"), key="explore_centre", on_click=_guarded,
+               args=(_open, sel, True), icon=":material/center_focus_strong:")
+    row.button(t("explore.remove"), key="explore_remove", on_click=ws.remove, args=([sel],),
+               icon=":material/remove_circle:")
+    properties_table(node)
     if auth.masks():
         st.caption(":material/visibility_off: " + t("auth.masked"))
 
@@ -185,7 +184,7 @@ def render() -> None:
     keep = set(ws.pinned) | {ws.focus}
     shown = visible(ws.sub, labels=f["labels"], rel_types=f["rel_types"], window=f["window"],
                     keep=keep)
-    left, right = st.columns([2.6, 1.2], gap="medium")
+    left, right = st.columns([3.2, 1.1], gap="medium")
     with right:
         _node_panel(ws)
     with left:
@@ -194,7 +193,8 @@ def render() -> None:
         ss[SHOWN_IDS_KEY] = {v: k for k, v in ids.items()}
         graphview.show(masked, key=GRAPH_KEY, selected=ids.get(ss.get(SEL_KEY), ss.get(SEL_KEY)),
                        focus=ids.get(ws.focus, ws.focus),
-                       pinned=[ids.get(p, p) for p in ws.pinned], expandable=True, height=640,
+                       pinned=[ids.get(p, p) for p in ws.pinned], expandable=True, height=560,
+                       fit_window=True,
                        on_select=_on_select, on_expand=_on_expand)
         hidden = len(ws.sub.nodes) - len(shown.nodes)
         notes = [flash] if flash else []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import textwrap
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
@@ -21,13 +22,14 @@ from graph import schema
 from graph.layout import _LAYOUTS, LAYOUT_THRESHOLD, server_layout  # noqa: F401 - re-exported
 from graph.model import Edge, Node, Subgraph
 from ui import auth
-from ui.common import ordered_properties
+from ui.common import caption, ordered_properties
 from ui.i18n import label_name, t
+from ui.icons import data_uri
 
 VIS_VERSION = "9.1.2"
 COMPONENT_NAME = "customs_graph_network"
 MAX_TITLE_PROPS = 14
-CAPTION_WIDTH = 28
+CAPTION_WIDTH = 24  # characters a caption line holds
 BIG_GRAPH_EDGES = 250  # beyond this, straight unlabelled edges (readable, and faster)
 
 # --- assets ---------------------------------------------------------------------
@@ -97,23 +99,57 @@ def edge_id(edge: Edge) -> str:
     return json.dumps([str(x) for x in edge.id], ensure_ascii=False)
 
 
+def _lines(text: str, width: int, most: int) -> list[str]:
+    """`text` wrapped at `width`, at most `most` lines, the last cut with "…"."""
+    lines = textwrap.wrap(text, width, break_long_words=True) or [""]
+    if len(lines) > most:
+        lines = lines[:most]
+        lines[-1] = lines[-1][: width - 1].rstrip() + "…"
+    return lines
+
+
+def _subtitle(node: Node) -> str:
+    values = [str(node.properties[p]) for p in schema.label(node.label).subtitle
+              if node.properties.get(p) not in (None, "")]
+    return " · ".join(values)
+
+
 def node_caption(node: Node) -> str:
+    """What the chart writes under a node: its caption on up to two lines, then the
+    properties that say what it is (a declaration's type and date)."""
     lb = schema.label(node.label)
     text = str(node.properties.get(lb.caption) or node.key)
-    return text if len(text) <= CAPTION_WIDTH else text[: CAPTION_WIDTH - 1] + "…"
+    lines = _lines(text, CAPTION_WIDTH, 2)
+    if sub := _subtitle(node):
+        lines += _lines(sub, CAPTION_WIDTH + 6, 1)
+    return "\n".join(lines)
+
+
+def node_full_caption(node: Node) -> str:
+    """The whole caption, shown while the node is selected."""
+    lb = schema.label(node.label)
+    text = str(node.properties.get(lb.caption) or node.key)
+    lines = textwrap.wrap(text, CAPTION_WIDTH + 8) or [text]
+    if sub := _subtitle(node):
+        lines += textwrap.wrap(sub, CAPTION_WIDTH + 8)
+    return "\n".join(lines)
 
 
 def view_data(sub: Subgraph, *, key: str, selected: str | None = None, focus: str | None = None,
               pinned=(), expandable: bool = False, height: int = 620,
-              filename: str = "customs-graph.png") -> dict:
+              filename: str = "customs-graph.png", fit_window: bool = False) -> dict:
     """The JSON the component draws: nodes, edges, legend and UI text."""
     pinned = set(pinned or ())
     nodes, edges = [], []
+    # Icons up to the size the browser lays out itself; beyond, plain shapes draw faster.
+    icons = len(sub.nodes) <= LAYOUT_THRESHOLD
     for n in sorted(sub.nodes.values(), key=lambda x: x.id):
         lb = schema.label(n.label)
-        nodes.append({"id": n.id, "label": node_caption(n), "title": node_title(n),
-                      "color": lb.color, "shape": lb.shape, "pinned": n.id in pinned,
-                      "focus": n.id == focus})
+        nodes.append({"id": n.id, "label": node_caption(n), "full": node_full_caption(n),
+                      "title": node_title(n), "color": lb.color, "shape": lb.shape,
+                      "pinned": n.id in pinned, "focus": n.id == focus})
+        if icons:
+            nodes[-1]["image"] = data_uri(lb.name)
         more = sub.left_out.get(n.id)
         if more:
             ghost = f"more::{n.id}"
@@ -136,13 +172,15 @@ def view_data(sub: Subgraph, *, key: str, selected: str | None = None, focus: st
         for n in nodes:
             n["x"], n["y"] = pos[n["id"]]
     present = {n.label for n in sub.nodes.values()}
-    legend = [{"text": label_name(lb.name), "color": lb.color, "shape": lb.shape}
+    legend = [{"text": label_name(lb.name), "color": lb.color, "shape": lb.shape,
+               **({"image": data_uri(lb.name)} if icons else {})}
               for lb in schema.LABELS if lb.name in present]
     text = {"fit": t("graph.fit"), "png": t("graph.png"), "freeze": t("graph.freeze"),
             "unfreeze": t("graph.unfreeze"), "pinned": t("graph.pinned") if pinned else "",
             "info": t("common.nodes_edges", n=len(sub.nodes), m=len(sub.edges)),
             "hint": t("graph.hint") if expandable else t("graph.hint_static")}
     return {"key": key, "nodes": nodes, "edges": edges, "legend": legend, "height": height,
+            "fit_window": fit_window,
             "big": big, "layout": layout,
             "selected": selected, "expandable": expandable, "text": text, "filename": filename}
 
@@ -150,11 +188,13 @@ def view_data(sub: Subgraph, *, key: str, selected: str | None = None, focus: st
 # --- in the app -------------------------------------------------------------------
 def show(sub: Subgraph, *, key: str, selected: str | None = None, focus: str | None = None,
          pinned=(), expandable: bool = False, height: int = 620, on_select=None,
-         on_expand=None):
+         on_expand=None, fit_window: bool = False):
     """Draw `sub`; clicks come back through the callbacks (node id in
-    st.session_state[key]["select"] / ["expand"])."""
+    st.session_state[key]["select"] / ["expand"]). With `fit_window` the drawing
+    is as tall as the browser window allows (`height` at least)."""
     data = view_data(sub, key=key, selected=selected, focus=focus, pinned=pinned,
-                     expandable=expandable, height=height, filename=f"{key}.png")
+                     expandable=expandable, height=height, filename=f"{key}.png",
+                     fit_window=fit_window)
     mount = _component()
     return mount(key=key, data=data, height=height + 40,
                  on_select_change=on_select or _noop, on_expand_change=on_expand or _noop)
@@ -197,7 +237,7 @@ def standalone_html(sub: Subgraph, title: str | None = None) -> str:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     rows = "\n".join(
         f"<tr><td>{html.escape(label_name(n.label))}</td><td>{html.escape(n.key)}</td>"
-        f"<td>{html.escape(node_caption(n))}</td></tr>"
+        f"<td>{html.escape(caption(n))}</td></tr>"
         for n in sorted(sub.nodes.values(), key=lambda x: x.id))
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">

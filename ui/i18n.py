@@ -60,8 +60,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "common.table": ("Table", "Bảng"),
     "common.graph": ("Graph", "Đồ thị"),
     "common.add_to_working": ("Add to working graph", "Thêm vào đồ thị làm việc"),
-    "common.added": ("Added {n} node(s) to the working graph.",
-                     "Đã thêm {n} nút vào đồ thị làm việc."),
+    "common.added": ("Added {n} new node(s) and {m} new link(s) to the working graph.",
+                     "Đã thêm {n} nút mới và {m} liên kết mới vào đồ thị làm việc."),
     "common.nodes_edges": ("{n} nodes · {m} links", "{n} nút · {m} liên kết"),
     "common.row_limit": ("Row limit", "Giới hạn dòng"),
     "common.timeout": ("Timeout (s)", "Thời gian chờ (giây)"),
@@ -111,6 +111,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "Chưa có truy vấn nào được đánh dấu `alert: true`."),
     "overview.hits": ("Hits", "Số kết quả"),
     "overview.query": ("Query", "Truy vấn"),
+    # table column names the app shows (see column())
+    "col.name": ("name", "tên"),
+    "col.title": ("title", "tiêu đề"),
+    "col.error": ("error", "lỗi"),
+    "col.seizure": ("seizure", "vụ bắt giữ"),
+    "col.date": ("date", "ngày"),
+    "col.location": ("location", "địa điểm"),
+    "col.violation": ("violation", "vi phạm"),
+    "col.goods": ("goods", "hàng hóa"),
+    "col.value_usd": ("value (USD)", "trị giá (USD)"),
+    "col.label": ("label", "nhãn"),
+    "col.type": ("type", "loại"),
+    "col.iata": ("IATA", "IATA"),
+    "col.lat": ("latitude", "vĩ độ"),
+    "col.lon": ("longitude", "kinh độ"),
+    "col.flight": ("flight", "chuyến bay"),
+    "col.from": ("from", "từ"),
+    "col.to": ("to", "đến"),
     "overview.alert_error": ("{name}: {msg}", "{name}: {msg}"),
     "overview.broken": ("Saved query files that do not parse", "Tệp truy vấn bị lỗi cú pháp"),
     "overview.empty": ("The store is empty. Load data with `customs-graph load DIR` "
@@ -496,6 +514,12 @@ def t(key: str, **values) -> str:
     else:
         text = pair[1] if lang() == "vi" else pair[0]
     return text.format(**values) if values else text
+
+
+def column(name: str) -> str:
+    """A table column's heading in the current language (the name itself when the
+    catalogue has none: a query's own column)."""
+    return t(f"col.{name}") if f"col.{name}" in MESSAGES else name
 
 
 def label_name(name: str) -> str:

@@ -15,8 +15,8 @@ from graph import watchlist as stored_watchlist
 from graph.errors import CustomsGraphError, StoreUnavailable
 from graph.users import MASK
 from ui import auth, state
-from ui.common import md_escape
-from ui.i18n import label_name, t
+from ui.common import md_escape, said_each
+from ui.i18n import column, label_name, lang, t
 
 LATEST_SEIZURES = (
     "MATCH (s:Seizure) RETURN s.seizure_id AS seizure, s.date AS date, s.location AS location, "
@@ -34,7 +34,8 @@ def _bar(frame: pd.DataFrame, name_col: str, colors: dict[str, str] | None):
         y=alt.Y(f"{name_col}:N", sort=list(frame[name_col]), title=None,
                 axis=alt.Axis(labelOverlap=False, labelLimit=180)),
         x=alt.X("count:Q", title=t("overview.count")),
-        tooltip=[alt.Tooltip(f"{name_col}:N"), alt.Tooltip("count:Q", format=",")],
+        tooltip=[alt.Tooltip(f"{name_col}:N", title=column(name_col)),
+                 alt.Tooltip("count:Q", format=",", title=t("overview.count"))],
     )
     bars = base.mark_bar(cornerRadiusEnd=3).encode(color=enc_color)
     text = base.mark_text(align="left", dx=3, fontSize=11, color="#56636f").encode(
@@ -60,16 +61,16 @@ def _alerts() -> None:
         try:
             mtime = _mtime(q.path)
             n, cut = _alert_hits(state.store_url(), q.name, mtime)
-            rows.append({"name": q.name, "title": q.title,
+            rows.append({"name": q.name, "title": q.title_in(lang()),
                          t("overview.hits"): f"{n}+" if cut else str(n), "error": ""})
         except StoreUnavailable:
             raise
         except (CustomsGraphError, ValueError) as e:
-            rows.append({"name": q.name, "title": q.title, t("overview.hits"): "—",
+            rows.append({"name": q.name, "title": q.title_in(lang()), t("overview.hits"): "—",
                          "error": str(e)})
     if rows:
         frame = pd.DataFrame(rows)
-        st.dataframe(frame, hide_index=True, width="stretch")
+        st.dataframe(frame.rename(columns=column), hide_index=True, width="stretch")
         for r in rows:
             if r["error"]:
                 st.error(t("overview.alert_error", name=r["name"], msg=md_escape(r["error"])),
@@ -95,9 +96,10 @@ def _latest(store) -> None:
     if not res.rows:
         st.caption(t("overview.no_seizures"))
         return
-    frame = pd.DataFrame(res.rows, columns=res.columns)
+    frame = pd.DataFrame(res.rows, columns=[column(c) for c in res.columns])
     st.dataframe(frame, hide_index=True, width="stretch",
-                 column_config={"value_usd": st.column_config.NumberColumn(format="$%,.0f")})
+                 column_config={column("value_usd"):
+                                st.column_config.NumberColumn(format="$%,.0f")})
     a, b = st.columns([3, 1], vertical_alignment="bottom")
     pick = a.selectbox(t("overview.open_seizure"), [r[0] for r in res.rows], key="overview_seizure")
     if b.button(t("common.open_explore"), key="overview_open", icon=":material/hub:",
@@ -126,7 +128,8 @@ def watch_frame(hits, masked: bool) -> pd.DataFrame:
     cols = [t("resolve.score"), t("resolve.kind"), t("resolve.watch"), "ref",
             t("resolve.name"), t("resolve.evidence"), t("resolve.line")]
     rows = [(h.score, label_name(h.kind), h.watch, auth.mask_ref(h.ref), h.name,
-             "; ".join(h.masked_evidence(MASK) if masked else h.evidence), h.line)
+             "; ".join(h.masked_evidence(MASK, lang()) if masked else said_each(h.evidence)),
+             h.line)
             for h in sorted(hits, key=lambda h: (-h.score, h.line, h.ref))]
     return pd.DataFrame(rows, columns=cols)
 

@@ -21,9 +21,10 @@ import streamlit as st
 from graph import audit, resolve, schema, screen, users
 from graph import watchlist as stored_watchlist
 from graph.errors import CustomsGraphError
+from graph.phrases import in_lang
 from ui import auth, state
-from ui.common import md_escape
-from ui.i18n import t
+from ui.common import md_escape, said
+from ui.i18n import lang, t
 
 USER_KEY = "auth_user"  # session: the users.User signed in (when users are set up)
 _PROPOSALS = "resolve_proposals"  # session: (store url, [Proposal]) last proposed
@@ -58,7 +59,7 @@ def _pair_text(a: str, b: str, score=None) -> str:
 
 def proposals_frame(props) -> pd.DataFrame:
     rows = [{t("resolve.record_a"): p.a_ref, t("resolve.record_b"): p.b_ref,
-             t("resolve.score"): p.score, t("resolve.evidence"): "; ".join(p.evidence)}
+             t("resolve.score"): p.score, t("resolve.evidence"): said(p.evidence)}
             for p in props]
     return pd.DataFrame(rows, columns=[t("resolve.record_a"), t("resolve.record_b"),
                                        t("resolve.score"), t("resolve.evidence")])
@@ -132,7 +133,7 @@ def _show_proposals(store, url: str) -> None:
                           format_func=lambda k: _pair_text(by_pair[k].a_ref, by_pair[k].b_ref,
                                                            by_pair[k].score))
     p = by_pair[choice]
-    st.markdown("\n".join(f"- {md_escape(e)}" for e in p.evidence))
+    st.markdown("\n".join(f"- {md_escape(in_lang(e, lang()))}" for e in p.evidence))
     a, b, _ = st.columns([1, 1, 4])
     if a.button(t("resolve.accept"), key="resolve_accept", type="primary",
                 icon=":material/merge:"):
@@ -179,7 +180,7 @@ def screen_bytes(store, data: bytes, name: str = "watchlist.csv") -> screen.Scre
 def hits_frame(hits) -> pd.DataFrame:
     rows = [{t("resolve.line"): h.line, t("resolve.kind"): h.kind,
              t("resolve.watch"): h.watch, "ref": h.ref, t("resolve.name"): h.name,
-             t("resolve.score"): h.score, t("resolve.evidence"): "; ".join(h.evidence)}
+             t("resolve.score"): h.score, t("resolve.evidence"): said(h.evidence)}
             for h in hits]
     return pd.DataFrame(rows, columns=[t("resolve.line"), t("resolve.kind"),
                                        t("resolve.watch"), "ref", t("resolve.name"),

@@ -9,8 +9,7 @@ import numbers
 import pandas as pd
 import streamlit as st
 
-from graph import schema, users
-from graph.errors import SchemaError
+from graph import users
 from graph.model import Edge, Node, Path, QueryResult, Subgraph
 from ui import auth, graphview
 from ui.common import caption
@@ -105,39 +104,7 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
 
 
 def subgraph(res: QueryResult) -> Subgraph:
-    """Every node, relationship and path in the result, as one subgraph. A
-    relationship whose ends the result does not hold brings them as bare nodes."""
-    sub = Subgraph()
-
-    def walk(v):
-        if isinstance(v, Node):
-            sub.add_node(v)
-        elif isinstance(v, Edge):
-            sub.add_edge(v)
-        elif isinstance(v, Path):
-            for n in v.nodes:
-                sub.add_node(n)
-            for e in v.edges:
-                sub.add_edge(e)
-        elif isinstance(v, list):
-            for x in v:
-                walk(x)
-        elif isinstance(v, dict):
-            for x in v.values():
-                walk(x)
-
-    for row in res.rows:
-        for v in row:
-            walk(v)
-    for e in list(sub.edges.values()):
-        for ref in (e.source, e.target):
-            if ref not in sub.nodes:
-                try:
-                    lb, key = schema.parse_ref(ref)
-                except SchemaError:
-                    continue
-                sub.add_node(Node(lb.name, key, {}))
-    return sub
+    return res.subgraph()
 
 
 def show(res: QueryResult, *, key: str, filename: str = "result.csv",
@@ -172,6 +139,15 @@ def _record_csv(filename: str, data: bytes, rows: int) -> None:
 
 
 def add_button(sub: Subgraph, *, key: str) -> None:
+    """Add `sub` to the working graph, and say what that added (the message stays
+    until the next click; the sidebar's count is drawn after the page)."""
+    done = f"{key}_done"
     if st.button(t("common.add_to_working"), key=key, icon=":material/add_circle:"):
-        n = workspace().add(sub)
-        st.toast(t("common.added", n=n), icon=":material/hub:")
+        ws = workspace()
+        before = (len(ws.sub.nodes), len(ws.sub.edges))
+        ws.add(sub)
+        st.session_state[done] = (len(ws.sub.nodes) - before[0], len(ws.sub.edges) - before[1])
+    if done in st.session_state:
+        n, m = st.session_state[done]
+        st.success(t("common.added", n=n, m=m), icon=":material/hub:")
+        st.page_link("ui/pages/explore.py", label=t("common.open_explore"), icon=":material/hub:")

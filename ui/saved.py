@@ -10,7 +10,7 @@ from graph import queries as saved
 from graph.text import fold
 from ui import auth, results, state
 from ui.common import md_escape
-from ui.i18n import t
+from ui.i18n import lang, t
 
 RESULT_KEY = "saved_result"
 
@@ -24,7 +24,7 @@ def param_widget(q, p):
     expects it (dates as YYYY-MM-DD, lists as comma-separated text)."""
     key = widget_key(q.name, p.name)
     label = f"{p.name} ({p.type})"
-    help_ = p.help or None
+    help_ = q.help_in(p.name, lang()) or None
     if p.type == "bool":
         return st.checkbox(label, value=bool(p.default), key=key, help=help_)
     if p.type == "int":
@@ -48,7 +48,8 @@ def _matches(q, text: str, tags: list[str]) -> bool:
         return False
     if not text:
         return True
-    hay = fold(" ".join([q.name, q.title, q.description, " ".join(q.tags)]))
+    hay = fold(" ".join([q.name, q.title, q.description, q.title_in(lang()),
+                         q.description_in(lang()), " ".join(q.tags)]))
     return all(w in hay for w in fold(text).split())
 
 
@@ -67,7 +68,7 @@ def render() -> None:
     a, b = st.columns([2, 2])
     text = a.text_input(t("saved.filter"), key="saved_filter")
     tags = b.multiselect(t("saved.tags"), all_tags, key="saved_tags")
-    names = [n for n in sorted(found, key=lambda n: found[n].title.casefold())
+    names = [n for n in sorted(found, key=lambda n: found[n].title_in(lang()).casefold())
              if _matches(found[n], text, tags)]
     if not names:
         st.caption(t("common.no_match", q=md_escape(text)))
@@ -75,18 +76,18 @@ def render() -> None:
     left, right = st.columns([1, 2.4], gap="large")
     with left:
         name = st.radio(t("saved.query"), names, key="saved_pick",
-                        format_func=lambda n: md_escape(found[n].title) + (
+                        format_func=lambda n: md_escape(found[n].title_in(lang())) + (
                             " :orange[:material/notifications_active:]" if found[n].alert
                             else ""))
     q = found[name]
     with right:
-        st.subheader(q.title)
+        st.subheader(q.title_in(lang()))
         meta = [f"`{q.name}`"] + [f":blue-badge[{md_escape(tag)}]" for tag in q.tags]
         if q.alert:
             meta.append(f":orange-badge[{t('saved.alert')}]")
         st.markdown(" ".join(meta))
         if q.description:
-            st.markdown(md_escape(q.description))
+            st.markdown(md_escape(q.description_in(lang())))
         st.caption(t("saved.view", view=q.view))
         with st.expander(t("saved.cypher"), icon=":material/code:"):
             st.code(q.body(state.get_store().kind), language="cypher")

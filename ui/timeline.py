@@ -2,12 +2,17 @@
 
 Both are Vega-Lite charts (st.altair_chart uses the Vega bundled with
 Streamlit): the map is a projection of points and great-circle-free straight
-legs over a graticule, computed in the browser; no map tiles are fetched.
+legs over Natural Earth's country outlines (shipped in ui/static), computed in
+the browser; no map tiles are fetched.
 Entities are shown as the user may see them (ui.auth.shown_subgraph): personal
 data masked for a role that may not see it.
 """
 
 from __future__ import annotations
+
+import functools
+import json
+from importlib.resources import files
 
 import altair as alt
 import pandas as pd
@@ -17,7 +22,7 @@ from graph import schema
 from graph.model import Subgraph
 from ui import auth, state
 from ui.common import caption
-from ui.i18n import label_name, t
+from ui.i18n import column, label_name, t
 from ui.workspace import node_date, workspace
 
 LABELLED_EVENTS = 25
@@ -83,12 +88,22 @@ def legs_frame(sub: Subgraph, airports: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["flight", "from", "to", "lat", "lon", "lat2", "lon2"])
 
 
+@functools.cache
+def _countries() -> dict:
+    """Natural Earth's country outlines (TopoJSON, shipped with the app)."""
+    return json.loads((files("ui") / "static" / "countries-110m.json").read_text("utf-8"))
+
+
 def map_chart(airports: pd.DataFrame, legs: pd.DataFrame):
     projection = {"type": "equalEarth"}
     sphere = alt.Chart(alt.sphere()).mark_geoshape(fill="#eef4f8", stroke="#c9d6e0")
     grid = alt.Chart(alt.graticule(step=[30, 30])).mark_geoshape(stroke="#d9e3ea",
                                                                   strokeWidth=0.6)
-    layers = [sphere, grid]
+    # Inline data: the outlines travel with the chart, no tile or file server.
+    land = alt.Chart(alt.Data(values=_countries(),
+                              format=alt.DataFormat(type="topojson", feature="countries"))
+                     ).mark_geoshape(fill="#dfe7d8", stroke="#9aa89a", strokeWidth=0.5)
+    layers = [sphere, grid, land]
     if not legs.empty:
         layers.append(alt.Chart(legs).mark_rule(color="#f28e2b", strokeWidth=1.6, opacity=0.7)
                       .encode(longitude="lon:Q", latitude="lat:Q", longitude2="lon2:Q",
@@ -129,6 +144,7 @@ def render() -> None:
     legs = legs_frame(shown, airports)
     st.altair_chart(map_chart(airports, legs), width="stretch")
     a, b = st.columns(2)
-    a.dataframe(airports, hide_index=True, width="stretch")
+    a.dataframe(airports.rename(columns=column), hide_index=True, width="stretch")
     if not legs.empty:
-        b.dataframe(legs[["flight", "from", "to"]], hide_index=True, width="stretch")
+        b.dataframe(legs[["flight", "from", "to"]].rename(columns=column), hide_index=True,
+                    width="stretch")

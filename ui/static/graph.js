@@ -4,7 +4,9 @@
 // pyvis package ships (no CDN): it defines globalThis.vis.
 //
 // Data in (from Python): {key, nodes, edges, legend, height, selected, text, big, layout}
-//   node: {id, label, title, color, shape, size, pinned, focus, more_of, x, y}
+//   node: {id, label, full, title, color, shape, image, size, pinned, focus, more_of, x, y}
+//         (label: the caption as drawn, maybe shortened; full: the whole caption, shown
+//          while the node is selected; image: the label's icon as a data URI)
 //   layout: "physics" (vis-network lays the graph out and stabilises it) or
 //   "server" (a big graph: x/y come from Python, drawn at once with physics off)
 //   edge: {id, from, to, label, title, dashes}
@@ -77,6 +79,12 @@ function toVisNode(n) {
     v.font = Object.assign({}, v.font, {color: "#1b2631", strokeWidth: 0});
     v.margin = 6;
   }
+  if (n.image && !more) {
+    // The icon names the kind; the border still says pinned, focus and selection.
+    v.shape = "circularImage";
+    v.image = n.image;
+    v.size = n.focus ? 22 : 15;
+  }
   if (more) v.shape = "box";
   return v;
 }
@@ -99,8 +107,15 @@ function drawLegend(box, legend, text) {
   if (!legend || !legend.length) return;
   for (const item of legend) {
     const row = el("div", "cg-legend-row");
-    const sw = el("span", "cg-swatch cg-shape-" + item.shape);
-    sw.style.setProperty("--c", item.color);
+    let sw;
+    if (item.image) {
+      sw = el("img", "cg-swatch cg-icon");
+      sw.src = item.image;
+      sw.alt = "";
+    } else {
+      sw = el("span", "cg-swatch cg-shape-" + item.shape);
+      sw.style.setProperty("--c", item.color);
+    }
     row.append(sw, el("span", "cg-legend-text", item.text));
     box.append(row);
   }
@@ -126,7 +141,9 @@ function build(parentElement, data) {
   const canvasBox = el("div", "cg-canvas");
   const legend = el("div", "cg-legend");
   const hint = el("div", "cg-hint");
-  root.append(bar, canvasBox, legend, hint);
+  const foot = el("div", "cg-foot");
+  foot.append(legend, hint);
+  root.append(bar, canvasBox, foot);
   parentElement.append(root);
 
   const nodes = new vis.DataSet();
@@ -134,7 +151,8 @@ function build(parentElement, data) {
   const network = new vis.Network(canvasBox, {nodes, edges}, OPTIONS);
   const st = {root, canvasBox, legend, info, hint, nodes, edges, network, api: null, data: null,
               physics: true, lastSelected: null, laidOut: true, serverLayout: false,
-              server: new Map(), t0: 0, layoutMs: null, drawnMs: null, phys};
+              server: new Map(), t0: 0, layoutMs: null, drawnMs: null, phys,
+              fitBtn: fit, pngBtn: png, fitPending: false, frozen: false};
 
   // A white background so that the PNG is readable outside the app.
   network.on("beforeDrawing", (ctx) => {
@@ -153,6 +171,7 @@ function build(parentElement, data) {
       return;
     }
     if (id !== st.lastSelected) {
+      showFull(st, id);
       st.lastSelected = id;
       st.api.setTriggerValue("select", id);
     }
@@ -177,10 +196,39 @@ function build(parentElement, data) {
     st.laidOut = true;  // tests and benchmarks wait for this
     laidOutNow(st);
   });
+  network.on("stabilized", () => {
+    // After an expansion the view takes in the new nodes, once they have settled.
+    if (st.fitPending && st.physics) network.fit({animation: {duration: 300}});
+    st.fitPending = false;
+  });
   fit.addEventListener("click", () => network.fit({animation: {duration: 300}}));
-  phys.addEventListener("click", () => setPhysics(st, !st.physics));
+  if (typeof window !== "undefined") window.addEventListener("resize", () => sizeCanvas(st));
+  phys.addEventListener("click", () => {
+    st.frozen = st.physics;  // the analyst's choice: expansions then leave the view alone
+    setPhysics(st, !st.physics);
+  });
   png.addEventListener("click", () => savePng(st));
   return st;
+}
+
+// The selected node shows its whole caption; the one selected before goes back to short.
+function showFull(st, id) {
+  const prev = st.lastSelected && st.nodes.get(st.lastSelected);
+  if (prev && prev.__short !== undefined) st.nodes.update({id: prev.id, label: prev.__short});
+  const n = id && st.nodes.get(id);
+  if (n && n.__full) st.nodes.update({id, label: n.__full});
+}
+
+// The drawing's height: as given, or (fit_window) what the window has left below
+// the drawing's top, never less than given.
+function sizeCanvas(st) {
+  const data = st.data || {};
+  let h = data.height || 620;
+  if (data.fit_window && typeof window !== "undefined") {
+    const top = st.canvasBox.getBoundingClientRect().top + (window.scrollY || 0);
+    h = Math.max(h, Math.round(window.innerHeight - Math.max(top, 0) - 70));
+  }
+  if (st.canvasBox.style.height !== h + "px") st.canvasBox.style.height = h + "px";
 }
 
 function setPhysics(st, on) {
@@ -273,12 +321,14 @@ function update(st, data) {
     st.big = !!data.big;
     st.network.setOptions({edges: {smooth: st.big ? false : OPTIONS.edges.smooth}});
   }
-  st.canvasBox.style.height = (data.height || 620) + "px";
+  sizeCanvas(st);
   const incoming = new Map();
   for (const n of data.nodes || []) {
     const v = toVisNode(n);
     v.__more_of = n.more_of || null;
     v.__pinned = !!n.pinned;
+    v.__short = v.label;
+    v.__full = n.full || null;
     incoming.set(n.id, v);
   }
   const known = new Set(st.nodes.getIds());
@@ -332,12 +382,28 @@ function update(st, data) {
   if (staleEdges.length) st.edges.remove(staleEdges);
   st.edges.update((data.edges || []).map(toVisEdge));
 
+  const text = data.text || {};
+  st.fitBtn.textContent = text.fit || "Fit";
+  st.pngBtn.textContent = text.png || "PNG";
+  st.phys.textContent = st.physics ? (text.freeze || "Freeze layout")
+                                   : (text.unfreeze || "Resume layout");
   drawLegend(st.legend, data.legend, data.text);
   st.info.textContent = (data.text && data.text.info) || "";
   st.hint.textContent = (data.text && data.text.hint) || "";
   if (data.selected && st.nodes.get(data.selected)) {
     st.network.selectNodes([data.selected]);
+    showFull(st, data.selected);
     st.lastSelected = data.selected;
+  }
+  const added = known.size ? items.filter((v) => !known.has(v.id)).length : 0;
+  if (added && !st.frozen) {
+    // An expansion: show the new nodes now, while the layout settles, and once it
+    // has (unless the analyst froze the view meanwhile).
+    st.fitPending = st.physics;
+    st.network.fit({animation: {duration: 300}});
+    for (const ms of [1200, 3000, 6000]) {
+      setTimeout(() => { if (!st.frozen) st.network.fit({animation: {duration: 300}}); }, ms);
+    }
   }
   if (!known.size && items.length && serverLayout) {
     // Laid out already: fit it to the frame and draw it, no simulation at all. The
