@@ -83,8 +83,13 @@ def test_the_first_user_is_an_admin(tmp_path):
     with pytest.raises(AuthError, match="first user must be an admin"):
         s.add("bao", "analyst", PASSWORDS["bao"])
     s.add("ada", "admin", PASSWORDS["ada"])
-    s.remove("ada")  # the only user may go: back to single-user mode
-    assert s.is_empty()
+    assert not s.single_user_on()  # the first user ended single-user mode
+    # the last admin stays until single-user mode is chosen again (never by default)
+    with pytest.raises(AuthError, match="last admin"):
+        s.remove("ada")
+    s.set_single_user(True, "ada")
+    s.remove("ada")
+    assert s.is_empty() and s.single_user_on()
 
 
 def test_one_table_of_permissions():
@@ -103,7 +108,7 @@ def test_one_table_of_permissions():
 
 def test_single_user_mode_then_sign_in(tmp_path, monkeypatch):
     me = users.cli_user()
-    assert me == users.User("local-officer", "admin", local=True)
+    assert me == users.User(users.local_user_name(), "admin", local=True)
     UserStore().add("ada", "admin", PASSWORDS["ada"])
     assert not users.single_user()
     with pytest.raises(AuthError, match="sign-in required"):
@@ -211,11 +216,11 @@ def test_cli_users_and_roles(capsys, monkeypatch, tmp_path):
     code, out, _ = cli(capsys, "log", "audit", "--action", "user", "--json")
     changes = [(r["who"], r["details"]["change"], r["details"]["name"])
                for r in json.loads(out)["records"]]
-    assert changes == [("local-officer", "add", "ada"), ("ada", "add", "bao"),
+    assert changes == [(users.local_user_name(), "add", "ada"), ("ada", "add", "bao"),
                        ("ada", "add", "chi"), ("ada", "role", "chi"), ("ada", "remove", "chi")]
     code, out, _ = cli(capsys, "users", "whoami", "--json")
     assert json.loads(out)["role"] == "admin"
-    raw = Path(os.environ[users.ENV_USERS]).read_text(encoding="utf-8")
+    raw = users.default_users_path().read_text(encoding="utf-8")
     assert all(pw not in raw for pw in PASSWORDS.values())
     with DutyLog() as dl:
         assert [e.analyst for e in dl.entries()] == ["bao"]

@@ -175,13 +175,13 @@ def sign_in_form(key: str = "auth") -> None:
                                      icon=":material/login:"):
             return
     try:
-        u = users.authenticate(name, password)
+        u = users.sign_in(name, password, where=_WHERE)  # locks out, audits both ways
+    except users.LockedOut as e:
+        st.error(t("common.error", msg=str(e)), icon=":material/error:")
+        return
     except users.AuthError:
-        audit.record("sign_in", (name or "").strip() or "?",
-                     {"ok": False, "method": "password", "where": _WHERE})
         st.error(t("auth.failed"), icon=":material/error:")
         return
-    audit.record("sign_in", u.name, {"ok": True, "method": "password", "where": _WHERE})
     st.session_state.pop(f"{key}_password", None)
     st.session_state[USER_KEY] = u
     st.rerun()
