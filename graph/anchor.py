@@ -76,16 +76,15 @@ def mismatch(conn: sqlite3.Connection, table: str, want: dict) -> str | None:
         n, last_id, h = int(want.get("count") or 0), want.get("last_id"), want.get("hash")
     except (TypeError, ValueError, AttributeError):
         return f"the anchor of the {what} is not readable"
-    count = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    if count < n:
-        return (f"the {what} was truncated: it holds {count} {many}, but its anchor says "
-                f"{n} were written, up to {one} {last_id} ({str(h)[:16]}…)")
     if last_id is None:
         return None
+    # (a record deleted before the anchored one breaks the chain: chain_problems says so)
     row = conn.execute(f"SELECT hash FROM {table} WHERE id = ?", (last_id,)).fetchone()
     if row is None:
-        return (f"the {what} was truncated: {one} {last_id}, the last one its anchor "
-                f"names ({str(h)[:16]}…), is missing")
+        count, last = conn.execute(f"SELECT count(*), max(id) FROM {table}").fetchone()
+        return (f"the {what} was truncated: it holds {count} {many} (up to {one} "
+                f"{last or 0}), but its anchor says {n} were written, up to {one} {last_id} "
+                f"({str(h)[:16]}…)")
     if row[0] != h:
         return (f"the {what} was rewritten (or truncated and written again): {one} "
                 f"{last_id} no longer has the hash its anchor names ({str(h)[:16]}…)")

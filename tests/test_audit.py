@@ -17,8 +17,10 @@ pytestmark = pytest.mark.usefixtures("local_officer")
 
 
 @pytest.fixture
-def path(tmp_path) -> Path:
-    return tmp_path / "dutylog.sqlite3"
+def path(local_officer) -> Path:
+    from graph.dutylog import default_log_path
+
+    return default_log_path()
 
 
 def _record_some(path: Path) -> None:
@@ -40,7 +42,7 @@ def test_record_and_list(path):
     every = audit.list(log=path)
     assert [r.action for r in every] == ["search", "query", "query", "export", "merge", "load"]
     assert [r.id for r in every] == [1, 2, 3, 4, 5, 6]
-    assert every[-1].who == "local-officer"  # the local user by default
+    assert every[-1].who == users.local_user_name()  # the OS user by default
     assert every[1].details == {"name": "transit_chain", "params": {"container": "WHSU5018375"},
                                 "rows": 12}
     assert [r.details["name"] for r in audit.list("query", log=path)] == ["transit_chain",
@@ -107,10 +109,10 @@ def test_cli_audit(capsys, path, tmp_path, monkeypatch):
     assert [r["details"]["name"] for r in json.loads(out)["records"]] == ["transit_chain",
                                                                           "cypher"]
     code, out, _ = cli(capsys, "log", "audit", "--csv", tmp_path / "a.csv")
-    assert code == 0 and out.startswith("wrote 6 records to")
-    assert (tmp_path / "a.csv").read_text(encoding="utf-8").count("\n") == 7
+    assert code == 0 and out.startswith("wrote 7 records to")  # and the first run's
+    assert (tmp_path / "a.csv").read_text(encoding="utf-8").count("\n") == 8
     code, out, _ = cli(capsys, "log", "audit")
-    assert code == 0 and len(out.strip().splitlines()) == 6
+    assert code == 0 and len(out.strip().splitlines()) == 7
     assert cli(capsys, "log", "audit", "--action", "coffee")[0] == 2
     # with users set up, only an admin reads the trail
     users.UserStore().add("ada", "admin", "admin password 1")
@@ -293,7 +295,8 @@ def test_cli_verify_checks_the_audit_chain(capsys, path):
     code, out, _ = cli(capsys, "log", "verify")
     lines = out.strip().splitlines()
     assert code == 0 and lines[0].startswith("ok: 0 entries")
-    assert lines[1].startswith("ok: 6 audit records, chain head #6 ")
+    # 6, and the first run's single-user record
+    assert lines[1].startswith("ok: 7 audit records, chain head #7 ")
     _attack(path, "UPDATE audit SET who = 'nobody' WHERE id = 2",
             "DELETE FROM audit WHERE id = 4")
     code, out, err = cli(capsys, "log", "verify")
