@@ -108,6 +108,9 @@ def problems(conn: sqlite3.Connection, db: Path, table: str) -> list[str]:
         return []
     want = data.get("chains", {}).get(table)
     if want is None:
+        if _anchored(conn):
+            return [f"the anchor file {path_for(db).name} holds no head for the "
+                    f"{_NAMES[table][0]} (it was replaced): its length cannot be proven"]
         return []
     m = mismatch(conn, table, want)
     return [m] if m else []
@@ -123,17 +126,18 @@ def update(conn: sqlite3.Connection, db: Path, table: str | None = None) -> None
             data = read(target)
         except Unreadable:
             return  # kept as evidence; verify reports it
+        anchored = _anchored(conn)
         if data is None:
-            if _anchored(conn):
+            if anchored:
                 return  # removed: verify reports it; never silently made again
             data = {"format": FORMAT, "chains": {}}
-            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
-                         (META_KEY, _now()))
         chains = data.setdefault("chains", {})
         changed = False
         for t in (table,) if table else CHAINS:
             now = head(conn, t)
             want = chains.get(t)
+            if want is None and anchored:
+                continue  # the anchor lost this chain: verify reports it
             if want is not None and (mismatch(conn, t, want)
                                      or int(want.get("count") or 0) >= now["count"]):
                 continue
@@ -141,6 +145,9 @@ def update(conn: sqlite3.Connection, db: Path, table: str | None = None) -> None
             changed = True
         if changed or not target.exists():
             write_json(target, data)
+        if not anchored and all(t in chains for t in CHAINS):
+            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
+                         (META_KEY, _now()))
 
 
 def accept(conn: sqlite3.Connection, db: Path) -> dict:

@@ -50,6 +50,7 @@ ACTIONS = {
     "verify": "ok, problems",
     "watchlist": "change (saved/replaced), file, sha256, entries, problems, replaced",
     "single_user": "on (true/false), reason (first run/command/first user added)",
+    "anchor": "old (the anchor replaced), new (the chain heads anchored now), problems",
 }
 CSV_COLUMNS = ("id", "time", "who", "action", "details")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
