@@ -282,6 +282,8 @@ class UserStore:
             raw = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return None
+        except UnicodeDecodeError:
+            raise AuthError(f"{self.path} is not a users file; refusing service") from None
         except OSError as e:
             raise AuthError(f"cannot read the users file {self.path}: {e.strerror or e}; "
                             "refusing service") from None
