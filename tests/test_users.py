@@ -574,7 +574,7 @@ def test_lockout_holds_across_processes(monkeypatch):
 
     UserStore().add("ada", "admin", PASSWORDS["ada"])
     wrong = {users.ENV_USER: "ada", users.ENV_PASSWORD: "not the password"}
-    for i in range(lockout.MAX_FAILURES):
+    for _ in range(lockout.MAX_FAILURES):
         done = _run_cli("users", "whoami", env_extra=wrong)
         assert done.returncode == 1, done.stderr
     assert "refused until" in done.stderr
