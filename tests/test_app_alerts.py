@@ -35,8 +35,8 @@ def _clean(at: AppTest) -> None:
 @pytest.fixture
 def kept(tmp_path, monkeypatch):
     """A stored-watchlist file of the test's own, empty."""
-    path = tmp_path / "watchlist.json"
-    monkeypatch.setenv(stored.ENV_WATCHLIST, str(path))
+    path = tmp_path / "customs-graph" / "watchlist.json"
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # the state: tmp_path/customs-graph
     return path
 
 
@@ -51,7 +51,7 @@ def _app(url: str, monkeypatch, user: users.User | None = None) -> AppTest:
 
 
 def _signed_in(tmp_path, monkeypatch, name: str, role: str) -> users.User:
-    monkeypatch.setenv(users.ENV_USERS, str(tmp_path / "users.json"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # the state: tmp_path/customs-graph
     us = users.UserStore()
     us.add("ada", "admin", PASSWORD)
     if name != "ada":
