@@ -60,12 +60,18 @@ def read(anchor: Path) -> dict | None:
     return data
 
 
-def head(conn: sqlite3.Connection, table: str) -> dict:
-    """{"count", "last_id", "hash"} of a chain as the file holds it now."""
-    count, last = conn.execute(f"SELECT count(*), max(id) FROM {table}").fetchone()
-    h = None
-    if last is not None:
-        h = conn.execute(f"SELECT hash FROM {table} WHERE id = ?", (last,)).fetchone()[0]
+def head(conn: sqlite3.Connection, table: str, after: dict | None = None) -> dict:
+    """{"count", "last_id", "hash"} of a chain as the file holds it now. `after`: an
+    anchored head the chain still holds, counted on from (a range of the primary
+    key, not a scan of the whole table on every append)."""
+    row = conn.execute(f"SELECT id, hash FROM {table} ORDER BY id DESC LIMIT 1").fetchone()
+    last, h = (row[0], row[1]) if row else (None, None)
+    if after is not None and after.get("last_id") is not None:
+        more = conn.execute(f"SELECT count(*) FROM {table} WHERE id > ?",
+                            (after["last_id"],)).fetchone()[0]
+        count = int(after.get("count") or 0) + more
+    else:
+        count = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     return {"count": count, "last_id": last, "hash": h}
 
 
@@ -134,12 +140,13 @@ def update(conn: sqlite3.Connection, db: Path, table: str | None = None) -> None
         chains = data.setdefault("chains", {})
         changed = False
         for t in (table,) if table else CHAINS:
-            now = head(conn, t)
             want = chains.get(t)
             if want is None and anchored:
                 continue  # the anchor lost this chain: verify reports it
-            if want is not None and (mismatch(conn, t, want)
-                                     or int(want.get("count") or 0) >= now["count"]):
+            if want is not None and mismatch(conn, t, want):
+                continue  # kept where it was, as evidence
+            now = head(conn, t, after=want)
+            if want is not None and now["last_id"] == want.get("last_id"):
                 continue
             chains[t] = now
             changed = True
