@@ -552,6 +552,13 @@ def test_cli_reads_need_sign_in_once_users_exist(empty_lbug, tmp_path, monkeypat
             _count("sign-in")
     monkeypatch.setenv("CUSTOMS_GRAPH_USER", "binh")
     monkeypatch.setenv("CUSTOMS_GRAPH_PASSWORD", "a long enough password 1")
+    # five wrong passwords above: binh is locked out for a while, even with the right one
+    code, out, err = run_cli(monkeypatch, capsys, *reads[0], "--store", url)
+    assert code == 1 and not out and "too many failed sign-ins" in err
+    from graph import lockout
+
+    later = lockout.now() + lockout.LONGEST_LOCK
+    monkeypatch.setattr(lockout, "now", lambda: later)
     for args in reads:
         code, out, err = run_cli(monkeypatch, capsys, *args, "--store", url)
         assert code == 0, (args, err)
