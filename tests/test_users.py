@@ -584,3 +584,44 @@ def test_lockout_holds_across_processes(monkeypatch):
     fails = [r for r in audit.list(action="sign_in") if r.who == "ada"]
     assert len(fails) == lockout.MAX_FAILURES + 1 and not any(r.details["ok"] for r in fails)
     assert {r.details["where"] for r in fails} == {"cli"}
+
+
+_GUESSER = """
+import sys, time
+from graph.users import AuthError, UserStore
+
+path, n, start = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+while time.time() < start:  # every process starts at once
+    time.sleep(0.001)
+for i in range(n):
+    try:
+        UserStore(path).sign_in("ada", f"guess {i} {time.time()}", where="cli")
+    except AuthError:
+        pass
+"""
+
+
+def test_guessers_at_once_get_no_more_than_the_limit(tmp_path):
+    """Attempts are counted before their password is checked: processes guessing at
+    once share the same few guesses."""
+    import time
+
+    from graph import audit, lockout
+
+    path = tmp_path / "users.json"
+    UserStore(path).add("ada", "admin", PASSWORDS["ada"])
+    procs, n = 6, 4
+    start = time.time() + 1.5
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    running = [subprocess.Popen([sys.executable, "-c", _GUESSER, str(path), str(n), str(start)],
+                                env=env, stderr=subprocess.PIPE, text=True)
+               for _ in range(procs)]
+    for p in running:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+    tries = [r.details for r in audit.list(action="sign_in", log=tmp_path / "dutylog.sqlite3")]
+    assert len(tries) == procs * n and not any(d["ok"] for d in tries)
+    checked = [d for d in tries if d["reason"].startswith("wrong user name or password")]
+    assert len(checked) == lockout.MAX_FAILURES  # the others never reached the password
+    with pytest.raises(users.LockedOut):
+        UserStore(path).sign_in("ada", PASSWORDS["ada"], where="cli")
