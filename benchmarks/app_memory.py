@@ -64,7 +64,7 @@ def main() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    env = {**os.environ, ENV_STORE: url, "CUSTOMS_GRAPH_LOG": str(tmp / "dutylog.sqlite3")}
+    env = {**os.environ, ENV_STORE: url, "XDG_DATA_HOME": str(tmp)}  # a state folder of its own
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port",
          str(port), "--server.address", "127.0.0.1", "--server.headless", "true",

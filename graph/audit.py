@@ -10,9 +10,10 @@ Tamper-evident like the duty log: each record's hash is the SHA-256 of a
 canonical JSON of its fields and the previous record's hash, computed and
 inserted in one IMMEDIATE transaction so that concurrent writers (the app, the
 CLI) keep one chain. `check(log)` names every edited, removed, moved or
-inserted record. A file written before the chain existed is chained on its first
-open, in id order (`migrate`), and the meta table says when and how far: edits
-made before then cannot be told.
+inserted record; records deleted from the end are caught by the anchor file
+beside the log (graph.anchor), which every append moves forward. A file written
+before the chain existed is chained on its first open, in id order (`migrate`),
+and the meta table says when and how far: edits made before then cannot be told.
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ from graph.dutylog import (
     DutyLog,
     LogError,
     Problem,
+    _move_anchor,
     _trigger_sql,
     chain_problems,
+    expect_problems,
     last_given,
     now_utc,
 )
@@ -46,6 +49,8 @@ ACTIONS = {
     "sign_in": "ok (true/false), method (password/oidc), reason when refused",
     "verify": "ok, problems",
     "watchlist": "change (saved/replaced), file, sha256, entries, problems, replaced",
+    "single_user": "on (true/false), reason (first run/command/first user added)",
+    "anchor": "old (the anchor replaced), new (the chain heads anchored now), problems",
 }
 CSV_COLUMNS = ("id", "time", "who", "action", "details")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -178,9 +183,11 @@ class AuditVerification:
                 "notes": list(self.notes)}
 
 
-def check(log: DutyLog | str | Path | None = None) -> AuditVerification:
+def check(log: DutyLog | str | Path | None = None,
+          expect: tuple[int, str] | None = None) -> AuditVerification:
     """Walk the audit chain: every edited, removed, moved or inserted record, each
-    naming the record concerned (Problem.entry_id is the record id)."""
+    naming the record concerned (Problem.entry_id is the record id). `expect`: a
+    head (ID, HASH) written down earlier, which the trail must still hold."""
     dl, owned = _open(log)
     try:
         rows = [_Row(*r) for r in dl.conn.execute(f"SELECT {_ROW_COLS} FROM audit ORDER BY id")]
@@ -193,6 +200,12 @@ def check(log: DutyLog | str | Path | None = None) -> AuditVerification:
                                    last_given=last_given(dl.conn, "audit"),
                                    one="audit record", many="audit records",
                                    whole="the audit trail")
+        from graph import anchor
+
+        problems += [Problem(None, m) for m in anchor.problems(dl.conn, dl.path, "audit")]
+        if expect is not None:
+            problems += expect_problems(rows, expect, one="audit record",
+                                        whole="the audit trail")
         notes = []
         m = migrated(dl)
         if m is not None:
@@ -229,9 +242,9 @@ def record(action: str, who: str | None = None, details: dict | None = None, *,
     the file path (default: the duty log's)."""
     action = check_action(action)
     if who is None:
-        from graph.users import local_user_name
+        from graph.state import os_user_name
 
-        who = local_user_name()
+        who = os_user_name()
     who = str(who).strip() or "unknown"
     try:
         text = json.dumps(details or {}, ensure_ascii=False, sort_keys=True, default=str)
@@ -256,6 +269,7 @@ def record(action: str, who: str | None = None, details: dict | None = None, *,
                                              record_hash(fields)))
         new_id = cur.lastrowid
         cur.execute("COMMIT")
+        _move_anchor(dl, "audit")
         return AuditRecord(new_id, t, who, action, json.loads(text))
     except sqlite3.DatabaseError as e:
         raise LogError(f"cannot write the audit trail: {e}") from None

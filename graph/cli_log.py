@@ -31,8 +31,8 @@ log_app = typer.Typer(no_args_is_help=True, help="The duty log: findings, instru
 users_app = typer.Typer(no_args_is_help=True, help="Users and roles (viewer, analyst, admin).")
 
 LogOpt = Annotated[Path | None, typer.Option(
-    "--log", help="Duty log file (default: $CUSTOMS_GRAPH_LOG, else dutylog.sqlite3 in your "
-    "data folder, beside the embedded store).")]
+    "--log", help="Duty log file (default: dutylog.sqlite3 in the installation's state "
+    "folder).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 ShiftOpt = Annotated[str | None, typer.Option(
     "--shift", "-s", help='Shift name, e.g. "2017-06-21 day" (default: the current one).')]
@@ -86,7 +86,7 @@ def log_add(
             "--ref", "-r", help="Label:key of an entity concerned; repeatable.")] = None,
         shift: ShiftOpt = None,
         analyst: Annotated[str | None, typer.Option(
-            help="Who writes (default: the signed-in user, $CUSTOMS_GRAPH_USER or the OS "
+            help="Who writes (default: the signed-in user, in single-user mode the OS "
             "user).")] = None,
         corrects: Annotated[int | None, typer.Option(
             help="The entry this one corrects (kind becomes correction).")] = None,
@@ -149,18 +149,21 @@ def log_shifts(log: LogOpt = None, as_json: JsonOpt = False):
 
 
 @log_app.command("verify")
-def log_verify(anchor: Annotated[str | None, typer.Option(
-                   help="ID:HASH of a chain head kept elsewhere (printed on every handover "
-                   "report): checks the log still holds it.")] = None,
+def log_verify(anchor: Annotated[list[str] | None, typer.Option(
+                   "--expect", "--anchor",
+                   help="A chain head written down earlier (both are printed on every "
+                   "handover report): ID:HASH for the duty log, audit:ID:HASH for the audit "
+                   "trail; checks the log still holds it. Repeatable.")] = None,
                log: LogOpt = None, as_json: JsonOpt = False):
     """Check both chains, the duty log's and the audit trail's: exit 1 and one line per
-    edited, removed or moved entry or audit record."""
+    edited, removed or moved entry or audit record, and per chain shorter than its
+    anchor (truncated)."""
     user = _user("log_read")
-    mark = dutylog.parse_anchor(anchor) if anchor else None
+    mark, audit_mark = _expected(anchor or [])
     with DutyLog(log) as dl:
         res = dutylog.check(dl, anchor=mark)
         # Problems name record ids and what was done to them, never their contents.
-        trail = audit.check(dl)
+        trail = audit.check(dl, expect=audit_mark)
         audit.record("verify", user.name, {
             "ok": res.ok and trail.ok, "entries": res.entries, "audit_records": trail.records,
             "problems": [p.message for p in res.problems + trail.problems]}, log=dl)
@@ -182,6 +185,47 @@ def log_verify(anchor: Annotated[str | None, typer.Option(
         raise LogError(f"the duty log failed verification: {len(res.problems)} problem(s)"
                        + extra)
     raise LogError(f"the audit trail failed verification: {len(trail.problems)} problem(s)")
+
+
+def _expected(heads: list[str]) -> tuple[tuple[int, str] | None, tuple[int, str] | None]:
+    """--expect values: (the duty log's head, the audit trail's head)."""
+    found: dict[str, tuple[int, str]] = {}
+    for text in heads:
+        chain, _, rest = text.strip().partition(":")
+        if chain.lower() in ("audit", "log", "entries"):
+            key = "audit" if chain.lower() == "audit" else "log"
+        else:
+            key, rest = "log", text
+        if key in found:
+            raise typer.BadParameter(f"--expect: two heads for the {key} chain")
+        try:
+            found[key] = dutylog.parse_anchor(rest)
+        except LogError as e:
+            raise typer.BadParameter(f"--expect {text!r}: {e}") from None
+    return found.get("log"), found.get("audit")
+
+
+@log_app.command("reanchor")
+def log_reanchor(yes: Annotated[bool, typer.Option(
+                     "--yes", help="Confirm: anchor the chains as they stand now.")] = False,
+                 log: LogOpt = None, as_json: JsonOpt = False):
+    """Anchor both chains as they stand now, after a reported truncation was looked
+    into (admin). The anchor replaced is kept in the audit trail."""
+    from graph import anchor
+
+    user = _user("audit_read")
+    if not yes:
+        raise typer.BadParameter("anchoring the chains as they stand accepts any truncation "
+                                 "verify reports: give --yes")
+    with DutyLog(log) as dl:
+        found = [p.message for p in dutylog.check(dl).problems + audit.check(dl).problems]
+        old = anchor.accept(dl.conn, dl.path)
+        new = {t: anchor.head(dl.conn, t) for t in anchor.CHAINS}
+        audit.record("anchor", user.name, {"old": old.get("chains"), "new": new,
+                                           "problems": found}, log=dl)
+    _out({"old": old.get("chains"), "new": new, "problems": found}, as_json,
+         f"anchored {new['entries']['count']} entries and {new['audit']['count']} audit "
+         "records as they stand")
 
 
 @log_app.command("handover")
@@ -334,6 +378,27 @@ def users_disable(name: str, as_json: JsonOpt = False):
 def users_enable(name: str, as_json: JsonOpt = False):
     """Let a disabled user sign in again (admin)."""
     _set_disabled(name, False, as_json)
+
+
+@users_app.command("single-user")
+def users_single_user(state: Annotated[str, typer.Argument(help="on or off.")],
+                      as_json: JsonOpt = False):
+    """Turn single-user mode on or off (admin; in single-user mode the local user is
+    one). Recorded in the users file and the audit trail."""
+    if state.strip().lower() not in ("on", "off"):
+        raise typer.BadParameter("STATE must be on or off")
+    me = _user("manage_users")
+    done = users.set_single_user(state.strip().lower() == "on", me)
+    _out({"single_user_mode": done["on"], "by": done["by"], "time": done["time"]}, as_json,
+         f"single-user mode is {'on' if done['on'] else 'off'} (by {done['by']})")
+
+
+@users_app.command("init")
+def users_init(name: str, password: PasswordOpt = None, as_json: JsonOpt = False):
+    """The first admin, where the installation forbids single-user mode and no user
+    exists yet (run by whoever installed it; recorded as the OS user)."""
+    u = users.init_admin(name, _new_password(password))
+    _out(u.to_json(), as_json, f"added {u.name} (admin), the first user")
 
 
 @users_app.command("list")

@@ -1,8 +1,8 @@
 """The duty log: every finding, instruction and result, recorded fully and
 truthfully, and handed over between shifts.
 
-One SQLite file beside the graph (not in it): `dutylog.sqlite3` in the user's
-data folder, or $CUSTOMS_GRAPH_LOG, or a path given by the caller. The audit
+One SQLite file beside the graph (not in it): `dutylog.sqlite3` in the
+installation's state folder (graph.state), or a path given by the caller. The audit
 trail (graph.audit) lives in the same file, in its own table, chained the same
 way (`chain_problems` checks both).
 
@@ -15,8 +15,10 @@ drops the triggers and edits the file directly is caught by `verify`: an edited
 entry no longer matches its hash (or the next entry's link), a removed one
 leaves a gap in the chain, and entries moved around link to the wrong
 neighbours. Rewriting the whole chain after an edit is only caught against a
-hash kept elsewhere: every handover report prints the chain head, and
-`verify(log, anchor=(id, hash))` checks the log still holds it.
+hash kept elsewhere: every handover report prints the chain heads, and
+`verify(log, anchor=(id, hash))` checks the log still holds it. Entries deleted
+from the end are caught by the anchor file beside the log (graph.anchor), which
+every append moves forward.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import re
 import sqlite3
 from collections.abc import Iterable
@@ -35,7 +36,6 @@ from pathlib import Path
 from graph import schema
 from graph.errors import CustomsGraphError
 
-ENV_LOG = "CUSTOMS_GRAPH_LOG"
 FILE_NAME = "dutylog.sqlite3"
 KINDS = ("finding", "instruction", "result", "handover", "correction")
 GENESIS = "0" * 64  # the prev_hash of the first entry
@@ -144,15 +144,15 @@ class Verification:
 
 # --- paths, times, shifts -------------------------------------------------------------
 def data_dir() -> Path:
-    """The user's data folder, where the embedded graph store lives too."""
-    from platformdirs import user_data_dir
+    """The installation's state folder (graph.state): the OS user's data folder,
+    where the embedded graph store lives too, unless the installation pins another."""
+    from graph.state import state_dir
 
-    return Path(user_data_dir("customs-graph", appauthor=False))
+    return state_dir()
 
 
 def default_log_path() -> Path:
-    env = os.environ.get(ENV_LOG)
-    return Path(env).expanduser() if env else data_dir() / FILE_NAME
+    return data_dir() / FILE_NAME
 
 
 def now_utc() -> str:
@@ -297,12 +297,16 @@ def connect(path: str | Path | None = None
                 conn.execute(sql)
         conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('format', ?)",
                      (str(FORMAT),))
-        from graph import audit  # here: graph.audit imports this module
+        from graph import anchor, audit  # here: graph.audit imports this module
 
         audit.migrate(conn)
+        anchor.update(conn, p)  # a log that never had an anchor gets one; else forward only
     except sqlite3.DatabaseError as e:
         conn.close()
         raise LogError(f"{p} is not a duty log: {e}") from None
+    except OSError as e:
+        conn.close()
+        raise LogError(f"cannot write the anchor of {p}: {e.strerror or e}") from None
     return conn, p, frozenset(removed)
 
 
@@ -380,6 +384,7 @@ class DutyLog:
             if self.conn.in_transaction:
                 cur.execute("ROLLBACK")
             raise
+        _move_anchor(self, "entries")
         return self.get(new_id)
 
     def correct(self, entry_id: int, text: str, **kw) -> Entry:
@@ -429,6 +434,16 @@ class DutyLog:
 
     def verify(self, anchor: tuple[int, str] | None = None) -> list[Problem]:
         return verify(self, anchor=anchor)
+
+
+def _move_anchor(log: DutyLog, table: str) -> None:
+    from graph import anchor
+
+    try:
+        anchor.update(log.conn, log.path, table)
+    except OSError as e:  # the record is in; its anchor is not: verify will say so
+        raise LogError(f"cannot write the anchor of the {table} chain: "
+                       f"{e.strerror or e}") from None
 
 
 _COLS = ("id, time, analyst, shift, kind, text, refs, queries, exports, corrects, prev_hash, "
@@ -568,19 +583,30 @@ def check(log: DutyLog, anchor: tuple[int, str] | None = None) -> Verification:
                                       "file (now restored): check the entries below"))
     problems += chain_problems(rows, lambda e: entry_hash(_hash_fields(e)),
                                last_given=last_given(log.conn, "entries"))
-    # 5. a head kept elsewhere (e.g. printed on an earlier handover report)
+    # 5. the anchor file beside the log: entries deleted from the end
+    from graph import anchor as anchor_file
+
+    problems += [Problem(None, m) for m in anchor_file.problems(log.conn, log.path, "entries")]
+    # 6. a head kept elsewhere (e.g. printed on an earlier handover report)
     if anchor is not None:
-        a_id, a_hash = int(anchor[0]), str(anchor[1]).strip().lower()
-        match = [e for e in rows if e.id == a_id]
-        if not match:
-            problems.append(Problem(a_id, f"anchor: entry {a_id} is not in the log"))
-        elif len(a_hash) < 12 or not match[0].hash.startswith(a_hash):
-            problems.append(Problem(a_id, f"anchor: entry {a_id} no longer has the hash "
-                                          f"recorded for it ({a_hash[:16]}…): the chain was "
-                                          f"rewritten"))
+        problems += expect_problems(rows, anchor)
     problems.sort(key=lambda p: (p.entry_id is not None, p.entry_id or 0))
     head_id, head_hash = (rows[-1].id, rows[-1].hash) if rows else (None, GENESIS)
     return Verification(len(rows), head_id, head_hash, problems)
+
+
+def expect_problems(rows, expected: tuple[int, str], one: str = "entry",
+                    whole: str = "the log") -> list[Problem]:
+    """Whether the chain (`rows`, with id and hash) still holds a head written down
+    earlier (ID, HASH or its first 12+ hex digits)."""
+    a_id, a_hash = int(expected[0]), str(expected[1]).strip().lower()
+    match = [e for e in rows if e.id == a_id]
+    if not match:
+        return [Problem(a_id, f"expected head: {one} {a_id} is not in {whole} (truncated)")]
+    if len(a_hash) < 12 or not match[0].hash.startswith(a_hash):
+        return [Problem(a_id, f"expected head: {one} {a_id} no longer has the hash recorded "
+                              f"for it ({a_hash[:16]}…): the chain was rewritten")]
+    return []
 
 
 def verify(log: DutyLog, anchor: tuple[int, str] | None = None) -> list[Problem]:
@@ -625,8 +651,17 @@ def _report_data(log: DutyLog, shift: str, res: Verification | None) -> dict:
     res = res or check(log)
     counts = {k: sum(1 for e in entries if e.kind == k) for k in KINDS}
     analysts = sorted({e.analyst for e in entries})
+    from graph import audit  # here: graph.audit imports this module
+
     return {"shift": shift, "entries": entries, "fixes": fixes, "check": res,
-            "counts": counts, "analysts": analysts, "generated": now_utc()}
+            "trail": audit.check(log), "counts": counts, "analysts": analysts,
+            "generated": now_utc()}
+
+
+def _expect_hint(res: Verification, trail) -> str:
+    """The command that checks both heads later."""
+    return (f"customs-graph log verify --expect {res.head_id or 0}:{res.head_hash} "
+            f"--expect audit:{trail.head_id or 0}:{trail.head_hash}")
 
 
 def _entry_notes(e: Entry, fixes: dict[int, list[int]]) -> list[str]:
@@ -660,11 +695,15 @@ def handover_markdown(log: DutyLog, shift: str, *, by: str | None = None,
         lines.append(f"- Chain: verified, {res.entries} entries in the whole log")
     else:
         lines.append(f"- Chain: **FAILED**, {len(res.problems)} problem(s)")
-    lines.append(f"- Chain head: entry {res.head_id or 0}, sha256 `{res.head_hash}` "
-                 "(keep this line: `customs-graph log verify --anchor ID:HASH` checks it later)")
-    if not res.ok:
+    trail = d["trail"]
+    lines.append(f"- Chain head: entry {res.head_id or 0}, sha256 `{res.head_hash}`")
+    lines.append(f"- Audit trail: {'verified' if trail.ok else '**FAILED**'}, "
+                 f"{trail.records} records; head: record {trail.head_id or 0}, "
+                 f"sha256 `{trail.head_hash}`")
+    lines.append(f"- Keep these heads; `{_expect_hint(res, trail)}` checks them later")
+    if not res.ok or not trail.ok:
         lines += ["", "## Verification problems", ""]
-        lines += [f"- {md_escape(p.message)}" for p in res.problems]
+        lines += [f"- {md_escape(p.message)}" for p in res.problems + trail.problems]
     instructions = [e for e in d["entries"] if e.kind in ("instruction", "handover")]
     if instructions:
         lines += ["", "## Handover notes and instructions", ""]
@@ -721,12 +760,18 @@ def handover_html(log: DutyLog, shift: str, *, by: str | None = None,
         out.append(f"<li>Chain: verified, {res.entries} entries in the whole log</li>")
     else:
         out.append(f'<li class="bad">Chain: FAILED, {len(res.problems)} problem(s)</li>')
+    trail = d["trail"]
     out.append(f"<li>Chain head: entry {res.head_id or 0}, sha256 <code>{_h(res.head_hash)}"
-               "</code> (keep it: <code>customs-graph log verify --anchor ID:HASH</code> "
-               "checks it later)</li></ul>")
-    if not res.ok:
+               "</code></li>")
+    bad = "" if trail.ok else ' class="bad"'
+    out.append(f"<li{bad}>Audit trail: "
+               f"{'verified' if trail.ok else 'FAILED'}, {trail.records} records; head: "
+               f"record {trail.head_id or 0}, sha256 <code>{_h(trail.head_hash)}</code></li>")
+    out.append(f"<li>Keep these heads; <code>{_h(_expect_hint(res, trail))}</code> checks "
+               "them later</li></ul>")
+    if not res.ok or not trail.ok:
         out.append('<h2 class="bad">Verification problems</h2><ul>')
-        out += [f"<li>{_h(p.message)}</li>" for p in res.problems]
+        out += [f"<li>{_h(p.message)}</li>" for p in res.problems + trail.problems]
         out.append("</ul>")
     instructions = [e for e in d["entries"] if e.kind in ("instruction", "handover")]
     if instructions:

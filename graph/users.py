@@ -1,9 +1,9 @@
 """Users, roles and sign-in.
 
-Users live in one local JSON file in the data folder (`users.json` beside the
-graph and the duty log, or $CUSTOMS_GRAPH_USERS), each with a role and an
-argon2id password hash (argon2-cffi's PasswordHasher: salted, never the
-password itself).
+Users live in one local JSON file in the installation's state folder
+(`users.json` beside the duty log; graph.state says where, never the caller's
+environment), each with a role and an argon2id password hash (argon2-cffi's
+PasswordHasher: salted, never the password itself).
 
 Roles, each allowed what the one before is, and more:
 
@@ -13,10 +13,22 @@ Roles, each allowed what the one before is, and more:
 
 `PERMISSIONS` is the one table of who may do what; `can(role, action)` reads it.
 
-Single-user mode: while no user exists the local user (CUSTOMS_GRAPH_USER, else
-the OS user name) is an admin and nobody signs in, so the quick start needs no
-set-up. Once users exist, the command line signs in with CUSTOMS_GRAPH_USER and
-CUSTOMS_GRAPH_PASSWORD.
+Single-user mode: nobody signs in and the local user, the OS account running the
+process (never a name from the environment), is an admin. It is a recorded
+choice, kept in the users file (who, when, why) and the audit trail: on at the
+first run of a fresh state (no users file, and none known to have existed) so
+that the quick start needs no set-up, off once the first user is added, and
+switched by an admin (`customs-graph users single-user on|off`). An installation
+config may forbid it (graph.state). Otherwise the command line signs in with
+CUSTOMS_GRAPH_USER and CUSTOMS_GRAPH_PASSWORD.
+
+Fail closed: a users file that is missing once one existed (the anchor file or
+the audit trail beside it says so), unreadable or not a users file refuses
+service with an AuthError; it never means single-user mode.
+
+Password sign-in (`sign_in`) is rate-limited across processes (graph.lockout):
+repeated failures lock the name out for a while, even with the right password.
+Failures and lockouts are audited.
 
 Identity provider (OIDC) users: an admin registers the e-mail address (or the
 subject id) the provider vouches for, with a role and no password
@@ -31,11 +43,9 @@ lock file beside it, so that processes changing users at once lose nothing.
 from __future__ import annotations
 
 import contextlib
-import getpass
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,8 +53,8 @@ from pathlib import Path
 from graph import schema
 from graph.errors import CustomsGraphError
 from graph.schema import REF, SEARCH
+from graph.state import StateError, exclusive, os_user_name, write_json
 
-ENV_USERS = "CUSTOMS_GRAPH_USERS"
 ENV_USER = "CUSTOMS_GRAPH_USER"
 ENV_PASSWORD = "CUSTOMS_GRAPH_PASSWORD"
 ENV_NEW_PASSWORD = "CUSTOMS_GRAPH_NEW_PASSWORD"  # for scripts: the password of `users add`
@@ -81,6 +91,10 @@ _NAME = re.compile(r"^[\w][\w.@+-]{0,63}$")
 
 class AuthError(CustomsGraphError):
     """Sign-in failed, a role is not allowed an action, or a user change is refused."""
+
+
+class LockedOut(AuthError):
+    """Too many failed sign-ins for a name: refused for now, whatever the password."""
 
 
 @dataclass(frozen=True)
@@ -191,23 +205,22 @@ def mask_subgraph(sub, role: str):
 
 # --- the users file -------------------------------------------------------------------
 def default_users_path() -> Path:
-    env = os.environ.get(ENV_USERS)
-    if env:
-        return Path(env).expanduser()
-    from graph.dutylog import data_dir
+    """users.json in the installation's state folder (graph.state)."""
+    from graph.state import path
 
-    return data_dir() / FILE_NAME
+    try:
+        return path(FILE_NAME)
+    except StateError as e:
+        raise AuthError(str(e)) from None
 
 
 def local_user_name() -> str:
-    """CUSTOMS_GRAPH_USER, else the OS user name."""
-    name = (os.environ.get(ENV_USER) or "").strip()
-    if name:
-        return name
-    try:
-        return getpass.getuser() or "local"
-    except Exception:  # noqa: BLE001 - no user name in this environment
-        return "local"
+    """The OS account running this process: the local user of single-user mode."""
+    return os_user_name()
+
+
+def local_user() -> User:
+    return User(local_user_name(), "admin", local=True)
 
 
 def _hasher():
@@ -242,32 +255,6 @@ def _user(name: str, entry: dict) -> User:
     return User(name, entry.get("role", "viewer"), oidc=bool(entry.get("oidc")))
 
 
-try:
-    import fcntl
-except ImportError:  # Windows
-    fcntl = None
-
-
-@contextlib.contextmanager
-def _exclusive(lock_path: Path) -> Iterator[None]:
-    """An exclusive lock across processes, held while the block runs (flock on
-    POSIX, the first byte locked on Windows; the lock file stays, empty, beside
-    the users file)."""
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        else:
-            import msvcrt
-
-            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
-        yield
-    finally:
-        # Closing the descriptor releases the lock, whatever the block did.
-        os.close(fd)
-
-
 class UserStore:
     """The users file. Reads it on every call, so several processes stay in step;
     every change reads, changes and replaces it (atomically, readable by its
@@ -281,49 +268,149 @@ class UserStore:
     def lock_path(self) -> Path:
         return self.path.with_name(self.path.name + ".lock")
 
-    def _load(self) -> dict:
+    @property
+    def log_path(self) -> Path:
+        """The duty log (and audit trail) beside the users file."""
+        from graph.dutylog import FILE_NAME as LOG_FILE
+
+        return self.path.with_name(LOG_FILE)
+
+    def _read(self) -> dict | None:
+        """The whole file; None when there is none. AuthError when it cannot be
+        read or is not a users file."""
         try:
             raw = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            return {}
+            return None
+        except UnicodeDecodeError:
+            raise AuthError(f"{self.path} is not a users file; refusing service") from None
         except OSError as e:
-            raise AuthError(f"cannot read the users file: {e.strerror or e}") from None
+            raise AuthError(f"cannot read the users file {self.path}: {e.strerror or e}; "
+                            "refusing service") from None
         try:
             data = json.loads(raw)
-            users = data["users"]
-            assert isinstance(users, dict)
+            assert isinstance(data, dict) and isinstance(data["users"], dict)
+            su = data.get("single_user")
+            assert su is None or (isinstance(su, dict) and isinstance(su.get("on"), bool))
         except (ValueError, KeyError, TypeError, AssertionError):
-            raise AuthError(f"{self.path.name} is not a users file") from None
-        return users
+            raise AuthError(f"{self.path} is not a users file; refusing service") from None
+        return data
 
-    def _save(self, users: dict) -> None:
-        """Replace the file (call only while holding `_changing`)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"format": 1, "users": dict(sorted(users.items()))}
-        fd, tmp = tempfile.mkstemp(prefix=".users-", suffix=".json", dir=self.path.parent)
+    def _missing(self) -> None:
+        """AuthError when the users file is missing but is known to have existed."""
+        from graph import anchor
+
+        why = anchor.users_file_known(self.path)
+        if why:
+            raise AuthError(f"the users file {self.path} is missing, but {why}: refusing "
+                            "service (restore it from a backup)")
+
+    def _load(self) -> dict:
+        data = self._read()
+        if data is None:
+            self._missing()
+            return {}
+        return data["users"]
+
+    def _save(self, data: dict) -> None:
+        """Replace the file (call only while holding the lock)."""
+        new = not self.path.exists()
+        write_json(self.path, {**data, "format": 1, "users": dict(sorted(data["users"].items()))})
+        if new:
+            from graph import anchor
+
+            anchor.mark_users_file(self.path)
+
+    @contextlib.contextmanager
+    def _changing_file(self) -> Iterator[dict]:
+        """The whole file, read under the lock (a fresh one when there is none and
+        none is known to have existed); saved when the block ends without an error.
+        Slow work (password hashing) belongs before, not inside."""
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(data, f, ensure_ascii=False, indent=2)
-                f.write("\n")
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+            with exclusive(self.lock_path):
+                data = self._read()
+                if data is None:
+                    self._missing()
+                    data = {"users": {}}
+                yield data
+                self._save(data)
+        except OSError as e:
+            raise AuthError(f"cannot change the users file: {e.strerror or e}") from None
 
     @contextlib.contextmanager
     def _changing(self) -> Iterator[dict]:
-        """The users, read under the lock; saved when the block ends without an
-        error. Slow work (password hashing) belongs before, not inside."""
+        """The users, as `_changing_file`."""
+        with self._changing_file() as data:
+            yield data["users"]
+
+    def _audit(self, action: str, who: str, details: dict) -> None:
+        from graph import audit
+
+        audit.record(action, who, details, log=self.log_path)
+
+    # --- single-user mode -------------------------------------------------------------------
+    def single_user_on(self) -> bool:
+        """Whether single-user mode is on. A fresh state (no users file, none known
+        to have existed) has its first run here: the users file is made with
+        single-user mode on (off where the installation forbids it), recorded.
+        AuthError for a missing, unreadable or foreign users file, or when the
+        file says on where the installation forbids it."""
+        from graph.state import install
+
         try:
-            with _exclusive(self.lock_path):
-                users = self._load()
-                yield users
-                self._save(users)
-        except OSError as e:
-            raise AuthError(f"cannot change the users file: {e.strerror or e}") from None
+            allowed = install().single_user_allowed
+        except StateError as e:
+            raise AuthError(str(e)) from None
+        data = self._read()
+        if data is None:
+            data = self._first_run(allowed)
+        su = data.get("single_user")
+        on = su["on"] if su is not None else not data["users"]  # files from before the choice
+        if on and not allowed:
+            raise AuthError(f"the users file {self.path} says single-user mode is on, but "
+                            "this installation does not allow it: refusing service")
+        return on
+
+    def _first_run(self, allowed: bool) -> dict:
+        me = local_user_name()
+        with self._changing_file() as data:
+            first = "single_user" not in data and not data["users"]
+            if first:
+                data["single_user"] = {"on": allowed, "by": me, "time": _now(),
+                                       "reason": "first run"}
+        if first:
+            self._audit("single_user", me, {"on": allowed, "reason": "first run"})
+        return data
+
+    def single_user_state(self) -> dict:
+        """{"on", "by", "time", "reason"}: the last single-user choice the file records."""
+        data = self._read()
+        if data is None:
+            self._missing()
+            return {"on": False, "by": None, "time": None, "reason": "no users file yet"}
+        su = data.get("single_user")
+        return dict(su) if su else {"on": not data["users"], "by": None, "time": None,
+                                    "reason": "users file from before the choice was recorded"}
+
+    def set_single_user(self, on: bool, by: str) -> dict:
+        """Turn single-user mode on or off (the caller checked `by` is an admin);
+        recorded in the file and the audit trail. Off needs an enabled admin to
+        sign in; on needs the installation to allow it."""
+        from graph.state import install
+
+        if on and not install().single_user_allowed:
+            raise AuthError("this installation does not allow single-user mode (its config "
+                            "says single_user = false)")
+        with self._changing_file() as data:
+            if not on and not _admins(data["users"]):
+                raise AuthError("single-user mode stays on until an admin can sign in: add "
+                                "one (`customs-graph users add NAME --role admin` ends "
+                                "single-user mode)")
+            data["single_user"] = {"on": bool(on), "by": by, "time": _now(),
+                                   "reason": "command"}
+            state = dict(data["single_user"])
+        self._audit("single_user", by, {"on": bool(on), "reason": "command"})
+        return state
 
     # --- reading ------------------------------------------------------------------------
     def users(self) -> list[User]:
@@ -335,6 +422,7 @@ class UserStore:
                 for n, u in sorted(self._load().items())}
 
     def is_empty(self) -> bool:
+        """Whether no user is set up (single-user mode is `single_user_on`)."""
         return not self._load()
 
     def has_passwords(self) -> bool:
@@ -365,7 +453,9 @@ class UserStore:
             entry = {"role": role, "oidc": True}
         else:
             entry = {"role": role, "password_hash": _hasher().hash(check_password(password))}
-        with self._changing() as users:
+        me = local_user_name()
+        with self._changing_file() as data:
+            users = data["users"]
             if name in users or (oidc and _oidc_match(users, name, name)):
                 raise AuthError(f"user {name!r} exists already")
             if not users and role != "admin":
@@ -373,15 +463,25 @@ class UserStore:
                                 "is one, in single-user mode)")
             now = now_utc()
             users[name] = {**entry, "created": now, "changed": now}
+            ends = len(users) == 1 and (data.get("single_user") or {"on": True})["on"]
+            if ends:  # adding the first user ends single-user mode
+                data["single_user"] = {"on": False, "by": me, "time": now,
+                                       "reason": "first user added"}
+        if ends:
+            self._audit("single_user", me, {"on": False, "reason": "first user added",
+                                            "name": name})
         return User(name, role, oidc=oidc)
 
     def remove(self, name: str) -> None:
-        with self._changing() as users:
+        with self._changing_file() as data:
+            users = data["users"]
             if name not in users:
                 raise AuthError(f"no user {name!r}")
             rest = {n: u for n, u in users.items() if n != name}
-            if rest and not _admins(rest):
-                raise AuthError(f"{name!r} is the last admin: make another user admin first")
+            single = (data.get("single_user") or {"on": False})["on"]
+            if not single and not _admins(rest):
+                raise AuthError(f"{name!r} is the last admin: make another user admin first "
+                                "(or turn single-user mode on)")
             del users[name]
 
     def set_role(self, name: str, role: str) -> User:
@@ -427,7 +527,56 @@ class UserStore:
             return _user(name, entry)
 
     # --- sign-in ----------------------------------------------------------------------------
+    @property
+    def lockouts(self):
+        from graph.lockout import FILE_NAME as LOCKOUT_FILE
+        from graph.lockout import Lockouts
+
+        return Lockouts(self.path.with_name(LOCKOUT_FILE))
+
+    def sign_in(self, name: str, password: str, *, where: str = "cli") -> User:
+        """The user, if the password is theirs and the name is not locked out; else
+        AuthError (LockedOut while locked). Every failure and lockout is audited
+        (action sign_in, ok false, reason); a success too, except the command
+        line's, which signs in once a command (the command's own record names
+        the user)."""
+        from graph.lockout import MAX_FAILURES, Unreadable
+
+        name = (name or "").strip()
+        shown = name[:200] or "?"
+        locks = self.lockouts
+        countable = bool(_NAME.match(name))  # other names exist nowhere: nothing to count
+        base = {"method": "password", "where": where}
+        try:
+            until = locks.begin(name) if countable else None
+        except (Unreadable, OSError) as e:
+            self._audit("sign_in", shown, {**base, "ok": False, "reason": str(e)})
+            raise AuthError(f"{e}: refusing sign-in") from None
+        if until:
+            why = f"locked out until {until} after {MAX_FAILURES} failed sign-ins"
+            self._audit("sign_in", shown, {**base, "ok": False, "reason": why})
+            raise LockedOut(f"too many failed sign-ins for {name!r}: refused until {until} "
+                            "UTC")
+        try:
+            u = self._check_password(name, password)
+        except AuthError as e:
+            locked = locks.failed(name) if countable else None
+            self._audit("sign_in", shown, {**base, "ok": False, "reason": str(e),
+                                           **({"locked_until": locked} if locked else {})})
+            if locked:
+                raise LockedOut(f"{e}; {MAX_FAILURES} failed sign-ins: {name!r} is refused "
+                                f"until {locked} UTC") from None
+            raise
+        locks.succeeded(name)
+        if where != "cli":
+            self._audit("sign_in", u.name, {**base, "ok": True})
+        return u
+
     def authenticate(self, name: str, password: str) -> User:
+        """`sign_in` from the command line: locked out after repeated failures."""
+        return self.sign_in(name, password, where="cli")
+
+    def _check_password(self, name: str, password: str) -> User:
         """The user, if the password is theirs; else AuthError (the same message
         whether the name or the password is wrong, and about as slow)."""
         from argon2.exceptions import InvalidHashError, VerificationError
@@ -499,23 +648,67 @@ def oidc_user(claims: Mapping, path: str | Path | None = None) -> User:
     return UserStore(path).oidc_user(claims)
 
 
+def sign_in(name: str, password: str, *, where: str, path: str | Path | None = None) -> User:
+    """Password sign-in with lockout, audited (the app's sign-in page: where="app")."""
+    return UserStore(path).sign_in(name, password, where=where)
+
+
 def authenticate(name: str, password: str, path: str | Path | None = None) -> User:
     return UserStore(path).authenticate(name, password)
 
 
 def single_user(path: str | Path | None = None) -> bool:
-    return UserStore(path).is_empty()
+    """Whether single-user mode is on (AuthError when the users file refuses service)."""
+    return UserStore(path).single_user_on()
+
+
+def set_single_user(on: bool, by: User, path: str | Path | None = None) -> dict:
+    """Turn single-user mode on or off, as the admin `by` (recorded)."""
+    require(by, "manage_users")
+    return UserStore(path).set_single_user(on, by.name)
 
 
 def cli_user(path: str | Path | None = None) -> User:
-    """Who runs this command: the local admin in single-user mode, else the user
-    that CUSTOMS_GRAPH_USER and CUSTOMS_GRAPH_PASSWORD sign in."""
+    """Who runs this command: the local admin (the OS account) in single-user mode,
+    else the user that CUSTOMS_GRAPH_USER and CUSTOMS_GRAPH_PASSWORD sign in."""
     store = UserStore(path)
-    if store.is_empty():
-        return User(local_user_name(), "admin", local=True)
     name = (os.environ.get(ENV_USER) or "").strip()
+    if store.single_user_on():
+        me = local_user()
+        if name and name != me.name:
+            # The caller meant someone else: running as the OS account instead would
+            # surprise them, and its records would not be theirs.
+            raise AuthError(f"single-user mode: commands run as the OS user {me.name}, but "
+                            f"{ENV_USER} names {name}: unset it (or turn single-user mode "
+                            "off and sign in)")
+        return me
     password = os.environ.get(ENV_PASSWORD) or ""
     if not name or not password:
+        if store.is_empty():
+            raise AuthError("no users and single-user mode is off: this installation needs "
+                            "its first admin (`customs-graph users init NAME`)")
         raise AuthError(f"sign-in required: users are set up, so set {ENV_USER} and "
                         f"{ENV_PASSWORD}")
-    return store.authenticate(name, password)
+    return store.sign_in(name, password, where="cli")
+
+
+def init_admin(name: str, password: str, path: str | Path | None = None) -> User:
+    """The first admin of an installation that has no users and single-user mode
+    off (one whose config forbids single-user mode): only while nobody could sign in
+    to add one, and recorded as done by the OS account."""
+    store = UserStore(path)
+    if store.single_user_on():
+        raise AuthError("single-user mode is on: add the first admin with `customs-graph "
+                        "users add NAME --role admin`")
+    if not store.is_empty():
+        raise AuthError("users are set up already: an admin adds users")
+    u = store.add(name, "admin", password)
+    store._audit("user", local_user_name(), {"change": "add", "name": u.name, "role": u.role,
+                                              "first_admin": True})
+    return u
+
+
+def _now() -> str:
+    from graph.dutylog import now_utc
+
+    return now_utc()

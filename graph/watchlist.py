@@ -2,8 +2,8 @@
 page screens the store against and shows as alerts, and which
 `customs-graph screen --json` (no file) screens with.
 
-It lives in one JSON file, `watchlist.json` in the user's data folder (beside the
-embedded store, the duty log and the users file), or $CUSTOMS_GRAPH_WATCHLIST.
+It lives in one JSON file, `watchlist.json` in the installation's state folder
+(graph.state: beside the duty log and the users file).
 The file holds the validated entries of the CSV it was saved from (read and
 checked by graph.screen, so a stored entry is exactly what screening that CSV
 uses), the lines that could not be read, when and by whom it was saved, and the
@@ -28,7 +28,6 @@ from pathlib import Path
 from graph.errors import DataError
 from graph.screen import Entry, make_entry, read_watchlist_bytes
 
-ENV_WATCHLIST = "CUSTOMS_GRAPH_WATCHLIST"
 FILE_NAME = "watchlist.json"
 FORMAT = 1
 # The watchlist is personal data (names, birth dates, documents): whoever may see
@@ -59,9 +58,7 @@ class StoredWatchlist:
 
 
 def default_path() -> Path:
-    env = os.environ.get(ENV_WATCHLIST)
-    if env:
-        return Path(env).expanduser()
+    """watchlist.json in the installation's state folder (graph.state)."""
     from graph.dutylog import data_dir
 
     return data_dir() / FILE_NAME

@@ -24,12 +24,11 @@ def _private_log_and_users(tmp_path_factory):
     a temporary folder (inherited by the CLI subprocesses), never in the user's data
     folder."""
     folder = tmp_path_factory.mktemp("state")
-    saved = {k: os.environ.get(k) for k in ("CUSTOMS_GRAPH_LOG", "CUSTOMS_GRAPH_USERS",
-                                            "CUSTOMS_GRAPH_WATCHLIST")}
-    os.environ["CUSTOMS_GRAPH_LOG"] = str(folder / "dutylog.sqlite3")
-    os.environ["CUSTOMS_GRAPH_USERS"] = str(folder / "users.json")
-    os.environ["CUSTOMS_GRAPH_WATCHLIST"] = str(folder / "watchlist.json")
-    yield folder
+    saved = {k: os.environ.get(k) for k in ("XDG_DATA_HOME",)}
+    # The state folder is the platform's data folder (no installation config in a
+    # test environment): $XDG_DATA_HOME/customs-graph.
+    os.environ["XDG_DATA_HOME"] = str(folder)
+    yield folder / "customs-graph"
     for k, v in saved.items():
         if v is None:
             os.environ.pop(k, None)
@@ -63,13 +62,12 @@ def browser():
 
 @pytest.fixture
 def local_officer(tmp_path, monkeypatch):
-    """A duty log and a users file of the test's own, used as "local-officer",
-    with no password in the environment."""
+    """A state folder of the test's own (duty log, users file), used as the OS
+    user, with no user name or password in the environment."""
     from graph import users
 
-    monkeypatch.setenv("CUSTOMS_GRAPH_LOG", str(tmp_path / "dutylog.sqlite3"))
-    monkeypatch.setenv(users.ENV_USERS, str(tmp_path / "users.json"))
-    monkeypatch.setenv(users.ENV_USER, "local-officer")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # the state: tmp_path/customs-graph
+    monkeypatch.delenv(users.ENV_USER, raising=False)
     monkeypatch.delenv(users.ENV_PASSWORD, raising=False)
     monkeypatch.delenv(users.ENV_NEW_PASSWORD, raising=False)
 

@@ -411,7 +411,7 @@ def test_timeline_and_map(app):
 
 
 def test_duty_log_page_is_in_the_navigation(app, monkeypatch, tmp_path):
-    monkeypatch.setenv("CUSTOMS_GRAPH_LOG", str(tmp_path / "dutylog.sqlite3"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # a state folder of its own
     _page(app, "duty_log")
     assert app.title
 

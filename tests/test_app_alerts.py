@@ -35,8 +35,8 @@ def _clean(at: AppTest) -> None:
 @pytest.fixture
 def kept(tmp_path, monkeypatch):
     """A stored-watchlist file of the test's own, empty."""
-    path = tmp_path / "watchlist.json"
-    monkeypatch.setenv(stored.ENV_WATCHLIST, str(path))
+    path = tmp_path / "customs-graph" / "watchlist.json"
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # the state: tmp_path/customs-graph
     return path
 
 
@@ -51,7 +51,7 @@ def _app(url: str, monkeypatch, user: users.User | None = None) -> AppTest:
 
 
 def _signed_in(tmp_path, monkeypatch, name: str, role: str) -> users.User:
-    monkeypatch.setenv(users.ENV_USERS, str(tmp_path / "users.json"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # the state: tmp_path/customs-graph
     us = users.UserStore()
     us.add("ada", "admin", PASSWORD)
     if name != "ada":
@@ -146,7 +146,8 @@ def test_a_viewer_sees_the_alerts_masked(sample_lbug_url, kept, tmp_path, monkey
     assert "Personal data" in _texts(at) and "masked" in _texts(at)
 
     # the same page for an analyst shows the values
-    binh = _signed_in(tmp_path / "b", monkeypatch, "binh", "analyst")
+    users.UserStore().add("binh", "analyst", PASSWORD)  # (one state folder: one users file)
+    binh = users.User("binh", "analyst")
     at = _app(sample_lbug_url, monkeypatch, binh)
     assert "3640220" in " ".join(_alerts(at)["Evidence"])
 

@@ -170,7 +170,7 @@ def test_screening_finds_a_planted_person(sample_lbug_url, monkeypatch, tmp_path
 def test_a_viewer_neither_decides_nor_sees_evidence(sample_lbug_url, monkeypatch, tmp_path):
     from graph import users
 
-    monkeypatch.setenv(users.ENV_USERS, str(tmp_path / "users.json"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # the state: tmp_path/customs-graph
     users.UserStore().add("ada", "admin", "a long enough password")
     users.UserStore().add("vera", "viewer", "a long enough password")
     monkeypatch.setenv(ENV_STORE, sample_lbug_url)

@@ -25,11 +25,10 @@ PASSWORDS = {"alice": "admin password 1", "bao": "analyst password 1",
 @pytest.fixture
 def env(sample_lbug_url, tmp_path, monkeypatch):
     monkeypatch.setenv(ENV_STORE, sample_lbug_url)
-    monkeypatch.setenv("CUSTOMS_GRAPH_LOG", str(tmp_path / "dutylog.sqlite3"))
-    monkeypatch.setenv(users.ENV_USERS, str(tmp_path / "users.json"))
-    monkeypatch.setenv(users.ENV_USER, "local-officer")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # the state: tmp_path/customs-graph
+    monkeypatch.delenv(users.ENV_USER, raising=False)
     monkeypatch.delenv(users.ENV_PASSWORD, raising=False)
-    return tmp_path
+    return tmp_path / "customs-graph"
 
 
 @pytest.fixture
@@ -185,7 +184,7 @@ def test_an_export_download_is_audited_with_its_digest(env):
     data = b'{"nodes": []}'
     export_page._record("json", "case-7.json", data, 3, 2)
     (rec,) = audit.list(action="export")
-    assert rec.who == "local-officer"  # single-user mode: the local user
+    assert rec.who == users.local_user_name()  # single-user mode: the OS user
     assert rec.details == {"format": "json", "file": "case-7.json",
                            "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
                            "nodes": 3, "edges": 2, "where": "app"}

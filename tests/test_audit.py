@@ -17,8 +17,10 @@ pytestmark = pytest.mark.usefixtures("local_officer")
 
 
 @pytest.fixture
-def path(tmp_path) -> Path:
-    return tmp_path / "dutylog.sqlite3"
+def path(local_officer) -> Path:
+    from graph.dutylog import default_log_path
+
+    return default_log_path()
 
 
 def _record_some(path: Path) -> None:
@@ -40,7 +42,7 @@ def test_record_and_list(path):
     every = audit.list(log=path)
     assert [r.action for r in every] == ["search", "query", "query", "export", "merge", "load"]
     assert [r.id for r in every] == [1, 2, 3, 4, 5, 6]
-    assert every[-1].who == "local-officer"  # the local user by default
+    assert every[-1].who == users.local_user_name()  # the OS user by default
     assert every[1].details == {"name": "transit_chain", "params": {"container": "WHSU5018375"},
                                 "rows": 12}
     assert [r.details["name"] for r in audit.list("query", log=path)] == ["transit_chain",
@@ -107,10 +109,10 @@ def test_cli_audit(capsys, path, tmp_path, monkeypatch):
     assert [r["details"]["name"] for r in json.loads(out)["records"]] == ["transit_chain",
                                                                           "cypher"]
     code, out, _ = cli(capsys, "log", "audit", "--csv", tmp_path / "a.csv")
-    assert code == 0 and out.startswith("wrote 6 records to")
-    assert (tmp_path / "a.csv").read_text(encoding="utf-8").count("\n") == 7
+    assert code == 0 and out.startswith("wrote 7 records to")  # and the first run's
+    assert (tmp_path / "a.csv").read_text(encoding="utf-8").count("\n") == 8
     code, out, _ = cli(capsys, "log", "audit")
-    assert code == 0 and len(out.strip().splitlines()) == 6
+    assert code == 0 and len(out.strip().splitlines()) == 7
     assert cli(capsys, "log", "audit", "--action", "coffee")[0] == 2
     # with users set up, only an admin reads the trail
     users.UserStore().add("ada", "admin", "admin password 1")
@@ -293,7 +295,8 @@ def test_cli_verify_checks_the_audit_chain(capsys, path):
     code, out, _ = cli(capsys, "log", "verify")
     lines = out.strip().splitlines()
     assert code == 0 and lines[0].startswith("ok: 0 entries")
-    assert lines[1].startswith("ok: 6 audit records, chain head #6 ")
+    # 6, and the first run's single-user record
+    assert lines[1].startswith("ok: 7 audit records, chain head #7 ")
     _attack(path, "UPDATE audit SET who = 'nobody' WHERE id = 2",
             "DELETE FROM audit WHERE id = 4")
     code, out, err = cli(capsys, "log", "verify")
@@ -309,3 +312,118 @@ def test_cli_verify_checks_the_audit_chain(capsys, path):
     # each verification is itself in the trail, with what it found
     last = audit.list(action="verify", log=path)[-1]
     assert last.details["ok"] is False and len(last.details["problems"]) == 2
+
+
+# --- the anchor: records deleted from the end -------------------------------------------
+def _truncate(path: Path, table: str, n: int) -> None:
+    """The attack a hash chain alone cannot show: drop the append-only triggers,
+    delete the last `n` records, set SQLite's id counter back, put the triggers back."""
+    from graph.dutylog import _trigger_sql
+
+    con = sqlite3.connect(path)
+    for name, _ in _trigger_sql(table):
+        con.execute(f"DROP TRIGGER {name}")
+    last = con.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
+    con.execute(f"DELETE FROM {table} WHERE id > ?", (last - n,))
+    con.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = ?", (last - n, table))
+    for _, sql in _trigger_sql(table):
+        con.execute(sql)
+    con.commit()
+    con.close()
+
+
+def _fill_both(path: Path) -> None:
+    _record_some(path)
+    with DutyLog(path) as dl:
+        for i in range(5):
+            dl.add("finding", f"entry {i}", analyst="lan", shift="2017-06-21 day")
+
+
+@pytest.mark.parametrize("table", ["entries", "audit"])
+def test_truncation_is_caught_by_the_anchor(capsys, path, table):
+    from graph import anchor
+
+    assert cli(capsys, "users", "whoami")[0] == 0  # the first run, recorded
+    _fill_both(path)
+    assert cli(capsys, "log", "verify")[0] == 0
+    before = anchor.path_for(path).read_bytes()
+    _truncate(path, table, 3)
+    # without the anchor, the chain alone says nothing: a prefix of a chain is a chain
+    with DutyLog(path) as dl:
+        rows = dl.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        assert dutylog_chain_ok(dl, table)
+    what = "duty log" if table == "entries" else "audit trail"
+    code, out, err = cli(capsys, "log", "verify")
+    assert code == 1, out
+    assert f"the {what} was truncated: it holds {rows} " in out
+    assert err.startswith("error: the ")
+    # appending onto the truncated chain neither hides it nor moves the anchor
+    with DutyLog(path) as dl:
+        for i in range(4):
+            dl.add("finding", f"after {i}", analyst="lan", shift="2017-06-21 day")
+            audit.record("search", "lan", {"text": f"after {i}"}, log=dl)
+    code, out, _ = cli(capsys, "log", "verify", "--json")
+    data = json.loads(out)
+    problems = [p["problem"] for p in data["problems"] + data["audit"]["problems"]]
+    assert code == 1 and any(f"the {what} was rewritten (or truncated and written again)" in p
+                             for p in problems), problems
+    chains = json.loads(anchor.path_for(path).read_text(encoding="utf-8"))["chains"]
+    assert chains[table] == json.loads(before)["chains"][table]  # frozen where it was
+    # an admin who looked into it anchors the chains as they stand; the trail keeps the old
+    code, out, _ = cli(capsys, "log", "reanchor")
+    assert code == 2
+    code, out, _ = cli(capsys, "log", "reanchor", "--yes", "--json")
+    assert code == 0 and json.loads(out)["old"][table] == json.loads(before)["chains"][table]
+    assert cli(capsys, "log", "verify")[0] == 0
+    (rec,) = audit.list(action="anchor", log=path)
+    assert rec.details["problems"]
+
+
+def dutylog_chain_ok(dl: DutyLog, table: str) -> bool:
+    from graph import dutylog
+
+    if table == "entries":
+        rows = [dutylog._entry(r) for r in dl.conn.execute(
+            f"SELECT {dutylog._COLS} FROM entries ORDER BY id")]
+        return not dutylog.chain_problems(rows, lambda e: dutylog.entry_hash(
+            dutylog._hash_fields(e)), last_given=dutylog.last_given(dl.conn, "entries"))
+    rows = [audit._Row(*r) for r in dl.conn.execute(
+        f"SELECT {audit._ROW_COLS} FROM audit ORDER BY id")]
+    return not dutylog.chain_problems(rows, lambda r: audit.record_hash(r.fields()),
+                                      last_given=dutylog.last_given(dl.conn, "audit"))
+
+
+def test_a_missing_anchor_file_is_reported(capsys, path):
+    from graph import anchor
+
+    _fill_both(path)
+    anchor.path_for(path).unlink()
+    code, out, _ = cli(capsys, "log", "verify")
+    assert code == 1 and "cannot be proven" in out
+    # appends never make the heads again: the loss stays reported
+    audit.record("search", "lan", {"text": "x"}, log=path)
+    assert cli(capsys, "log", "verify")[0] == 1
+
+
+def test_verify_expects_heads_written_down(capsys, path, tmp_path):
+    _fill_both(path)
+    report = tmp_path / "handover.md"
+    assert cli(capsys, "log", "handover", "-o", report, "--shift", "2017-06-21 day")[0] == 0
+    text = report.read_text(encoding="utf-8")
+    hint = text.split("`customs-graph log verify ", 1)[1].split("`", 1)[0]
+    expects = hint.split()
+    assert expects[0] == "--expect" and expects[2] == "--expect"
+    assert expects[3].startswith("audit:")
+    assert cli(capsys, "log", "verify", *expects)[0] == 0
+    # someone with the folder rewrites both the file and its anchor: the heads kept say so
+    from graph import anchor
+
+    _truncate(path, "audit", 3)  # the verify, the handover's export, the head the report names
+    with DutyLog(path) as dl:
+        anchor.accept(dl.conn, dl.path)
+    assert cli(capsys, "log", "verify")[0] == 0
+    code, out, _ = cli(capsys, "log", "verify", *expects)
+    assert code == 1 and "expected head: audit record" in out
+    # the old option still works for the duty log's head
+    assert cli(capsys, "log", "verify", "--anchor", expects[1])[0] == 0
+    assert cli(capsys, "log", "verify", "--expect", "audit:nonsense")[0] == 2

@@ -51,7 +51,7 @@ def serve(store_url: str, log: Path, duty_log: Path | None = None):
     port = _free_port()
     env = {**os.environ, ENV_STORE: store_url, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     if duty_log is not None:
-        env["CUSTOMS_GRAPH_LOG"] = str(duty_log)
+        env["XDG_DATA_HOME"] = str(duty_log.parent)  # the app's state folder of its own
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true",
            "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]

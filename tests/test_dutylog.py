@@ -12,26 +12,28 @@ from pathlib import Path
 
 import pytest
 
+from graph import anchor as anchor_file
 from graph import cli_log, dutylog
 from graph.dutylog import DutyLog, LogError
 from graph.errors import SchemaError
+from graph.state import os_user_name
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIFT = "2017-06-21 day"
 XSS = "<script>alert(1)</script>"
+OS_USER = os_user_name()
 
 
 @pytest.fixture(autouse=True)
 def _env(tmp_path, monkeypatch):
-    monkeypatch.setenv(dutylog.ENV_LOG, str(tmp_path / "dutylog.sqlite3"))
-    monkeypatch.setenv("CUSTOMS_GRAPH_USERS", str(tmp_path / "users.json"))
-    monkeypatch.setenv("CUSTOMS_GRAPH_USER", "duty-officer")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # the state: tmp_path/customs-graph
+    monkeypatch.delenv("CUSTOMS_GRAPH_USER", raising=False)
     monkeypatch.delenv("CUSTOMS_GRAPH_PASSWORD", raising=False)
 
 
 @pytest.fixture
 def path(tmp_path) -> Path:
-    return tmp_path / "dutylog.sqlite3"
+    return dutylog.default_log_path()
 
 
 def _fill(path: Path, n: int = 6) -> list[dutylog.Entry]:
@@ -93,7 +95,7 @@ def test_entries_are_chained_and_complete(path):
 def test_analyst_and_shift_default(path):
     with DutyLog(path) as dl:
         e = dl.add("instruction", "screen HAV-CDG-HAN passengers")
-    assert e.analyst == "duty-officer"
+    assert e.analyst == OS_USER
     assert e.shift == dutylog.current_shift()
     assert dutylog.current_shift(datetime(2017, 6, 21, 8)) == "2017-06-21 day"
     assert dutylog.current_shift(datetime(2017, 6, 21, 20)) == "2017-06-21 night"
@@ -215,8 +217,14 @@ def test_a_rewritten_chain_is_caught_by_an_anchor(path):
         params.append((fields["text"], prev, h, e.id))
         prev = h
     _attack(path, *statements, params=params)
-    with DutyLog(path):  # reopening restores the triggers: the next open sees nothing amiss
+    with DutyLog(path):  # reopening restores the triggers
         pass
+    # the anchor file beside the log still names entry 4's old hash
+    (msg,) = [p.message for p in _problems(path)]
+    assert "entry 4 no longer has the hash its anchor names" in msg
+    # someone who rewrites the anchor file too is caught only by a head kept elsewhere
+    with DutyLog(path) as dl:
+        anchor_file.accept(dl.conn, dl.path)
     assert _problems(path) == []
     msgs = _chain(_problems(path, anchor=anchor))
     assert len(msgs) == 1 and "the chain was rewritten" in msgs[0]
@@ -299,7 +307,7 @@ def test_cli_add_show_verify_handover(capsys, path, tmp_path):
                        "Container:WHSU5018375", "--ref", "Company:0312345678", "--shift", SHIFT,
                        "--query", "transit_chain container=WHSU5018375")
     assert code == 0 and out.startswith("added entry #1 (finding, shift 2017-06-21 day, "
-                                        "by duty-officer)")
+                                        f"by {OS_USER})")
     code, out, _ = cli(capsys, "log", "add", "-k", "instruction", "-t", "hold", "--json",
                        "--shift", SHIFT, "--analyst", "Minh")
     assert code == 0 and json.loads(out)["analyst"] == "Minh"
@@ -343,6 +351,7 @@ def test_cli_failures_exit_1(capsys):
 
 
 def test_cli_verify_exits_1_with_a_line_per_problem(capsys, path):
+    assert cli(capsys, "users", "whoami")[0] == 0  # the first run, recorded, before the attack
     _fill(path)
     _attack(path, "UPDATE entries SET text = 'x' WHERE id = 2", "DELETE FROM entries WHERE id = 5")
     code, out, err = cli(capsys, "log", "verify")
@@ -381,7 +390,7 @@ def test_page_writes_reads_and_hands_over(path):
     assert at.success[0].value == "Entry #1 added."
     with DutyLog(path) as dl:
         (e,) = dl.entries()
-    assert e.shift == SHIFT and e.analyst == "duty-officer"
+    assert e.shift == SHIFT and e.analyst == OS_USER
     assert e.refs == ("Container:WHSU5018375", "Company:0312345678")
     assert at.session_state["dutylog_text"] == ""
     assert any(XSS in t.value for t in at.text)  # shown as plain text in the shift log

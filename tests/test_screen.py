@@ -114,8 +114,8 @@ SAMPLE_HITS = {"Person:P000901", "Person:P000417", "Person:P002211", VIET_TRAN}
 @pytest.fixture
 def kept(tmp_path, monkeypatch):
     """A stored-watchlist file of the test's own (none stored yet)."""
-    path = tmp_path / "state" / "watchlist.json"
-    monkeypatch.setenv(stored.ENV_WATCHLIST, str(path))
+    path = tmp_path / "customs-graph" / "watchlist.json"
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # the state: tmp_path/customs-graph
     return path
 
 
@@ -277,7 +277,7 @@ def test_screen_save_and_stored(sample_lbug_url, kept, capsys):
 def test_screen_save_needs_an_analyst(sample_lbug_url, kept, tmp_path, monkeypatch, capsys):
     from graph import users
 
-    monkeypatch.setenv(users.ENV_USERS, str(tmp_path / "users.json"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # the state: tmp_path/customs-graph
     us = users.UserStore()
     us.add("ada", "admin", "a long enough password")
     us.add("vera", "viewer", "a long enough password")

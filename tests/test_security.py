@@ -531,10 +531,10 @@ def test_cli_reads_need_sign_in_once_users_exist(empty_lbug, tmp_path, monkeypat
     from graph.users import UserStore
 
     _load_mini(empty_lbug, tmp_path)
-    users = tmp_path / "users.json"
+    users = tmp_path / "customs-graph" / "users.json"
     UserStore(users).add("alice", "admin", "another long password 2")
     UserStore(users).add("binh", "viewer", "a long enough password 1")
-    monkeypatch.setenv("CUSTOMS_GRAPH_USERS", str(users))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # the state: tmp_path/customs-graph
     url = empty_lbug.url
     reads = [("search", "viet"), ("neighbours", PERSON), ("paths", PERSON, COMPANY),
              ("cypher", "MATCH (n) RETURN count(n)"), ("queries", "run", "entity_360")]
@@ -552,6 +552,13 @@ def test_cli_reads_need_sign_in_once_users_exist(empty_lbug, tmp_path, monkeypat
             _count("sign-in")
     monkeypatch.setenv("CUSTOMS_GRAPH_USER", "binh")
     monkeypatch.setenv("CUSTOMS_GRAPH_PASSWORD", "a long enough password 1")
+    # five wrong passwords above: binh is locked out for a while, even with the right one
+    code, out, err = run_cli(monkeypatch, capsys, *reads[0], "--store", url)
+    assert code == 1 and not out and "too many failed sign-ins" in err
+    from graph import lockout
+
+    later = lockout.now() + lockout.LONGEST_LOCK
+    monkeypatch.setattr(lockout, "now", lambda: later)
     for args in reads:
         code, out, err = run_cli(monkeypatch, capsys, *args, "--store", url)
         assert code == 0, (args, err)
@@ -566,9 +573,9 @@ def test_app_console_needs_sign_in_once_users_exist(empty_lbug, tmp_path, monkey
     from tests.conftest import ROOT
 
     _load_mini(empty_lbug, tmp_path)
-    users = tmp_path / "users.json"
+    users = tmp_path / "customs-graph" / "users.json"
     UserStore(users).add("alice", "admin", "another long password 2")
-    monkeypatch.setenv("CUSTOMS_GRAPH_USERS", str(users))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # the state: tmp_path/customs-graph
     monkeypatch.delenv("CUSTOMS_GRAPH_USER", raising=False)
     monkeypatch.delenv("CUSTOMS_GRAPH_PASSWORD", raising=False)
     monkeypatch.setenv(ENV_STORE, empty_lbug.url)

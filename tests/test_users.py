@@ -83,8 +83,13 @@ def test_the_first_user_is_an_admin(tmp_path):
     with pytest.raises(AuthError, match="first user must be an admin"):
         s.add("bao", "analyst", PASSWORDS["bao"])
     s.add("ada", "admin", PASSWORDS["ada"])
-    s.remove("ada")  # the only user may go: back to single-user mode
-    assert s.is_empty()
+    assert not s.single_user_on()  # the first user ended single-user mode
+    # the last admin stays until single-user mode is chosen again (never by default)
+    with pytest.raises(AuthError, match="last admin"):
+        s.remove("ada")
+    s.set_single_user(True, "ada")
+    s.remove("ada")
+    assert s.is_empty() and s.single_user_on()
 
 
 def test_one_table_of_permissions():
@@ -103,7 +108,7 @@ def test_one_table_of_permissions():
 
 def test_single_user_mode_then_sign_in(tmp_path, monkeypatch):
     me = users.cli_user()
-    assert me == users.User("local-officer", "admin", local=True)
+    assert me == users.User(users.local_user_name(), "admin", local=True)
     UserStore().add("ada", "admin", PASSWORDS["ada"])
     assert not users.single_user()
     with pytest.raises(AuthError, match="sign-in required"):
@@ -211,11 +216,11 @@ def test_cli_users_and_roles(capsys, monkeypatch, tmp_path):
     code, out, _ = cli(capsys, "log", "audit", "--action", "user", "--json")
     changes = [(r["who"], r["details"]["change"], r["details"]["name"])
                for r in json.loads(out)["records"]]
-    assert changes == [("local-officer", "add", "ada"), ("ada", "add", "bao"),
+    assert changes == [(users.local_user_name(), "add", "ada"), ("ada", "add", "bao"),
                        ("ada", "add", "chi"), ("ada", "role", "chi"), ("ada", "remove", "chi")]
     code, out, _ = cli(capsys, "users", "whoami", "--json")
     assert json.loads(out)["role"] == "admin"
-    raw = Path(os.environ[users.ENV_USERS]).read_text(encoding="utf-8")
+    raw = users.default_users_path().read_text(encoding="utf-8")
     assert all(pw not in raw for pw in PASSWORDS.values())
     with DutyLog() as dl:
         assert [e.analyst for e in dl.entries()] == ["bao"]
@@ -352,3 +357,271 @@ def test_concurrent_changes_lose_no_user(tmp_path):
     assert all(found[f"p{k}-{i}@customs.gov.vn"] == "analyst"
                for k in range(procs) for i in range(n))
     assert not list(tmp_path.glob(".users-*"))  # no temporary file left behind
+
+
+# --- failing closed: the users file and the state folder ----------------------------------
+def _run_cli(*args, env_extra: dict | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+           **(env_extra or {})}
+    for k in (users.ENV_USER, users.ENV_PASSWORD):
+        if k not in (env_extra or {}):
+            env.pop(k, None)
+    return subprocess.run([sys.executable, "-m", "graph.cli", *args], env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_the_environment_cannot_move_the_users_file(tmp_path):
+    """The reported attack: CUSTOMS_GRAPH_USERS=/nonexistent CUSTOMS_GRAPH_USER=alice ran
+    as a single-user admin named alice."""
+    UserStore().add("ada", "admin", PASSWORDS["ada"])
+    attack = {"CUSTOMS_GRAPH_USERS": "/nonexistent", "CUSTOMS_GRAPH_LOG": str(tmp_path / "x"),
+              users.ENV_USER: "alice"}
+    done = _run_cli("users", "whoami", env_extra=attack)
+    assert done.returncode == 1 and done.stderr.startswith("error: sign-in required")
+    done = _run_cli("log", "audit", env_extra=attack)
+    assert done.returncode == 1 and not done.stdout
+    assert not (tmp_path / "x").exists()
+    from graph import audit
+
+    assert "alice" not in {r.who for r in audit.list()}
+
+
+def test_a_missing_users_file_refuses_service(monkeypatch):
+    UserStore().add("ada", "admin", PASSWORDS["ada"])
+    users.default_users_path().unlink()
+    with pytest.raises(AuthError, match="users file .* is missing, but the anchor file says"):
+        users.cli_user()
+    with pytest.raises(AuthError, match="is missing"):
+        users.single_user()
+    with pytest.raises(AuthError, match="is missing"):
+        UserStore().add("eve", "admin", PASSWORDS["ada"])  # nor made again by a change
+    # the anchor file gone too: the audit trail still knows users were set up
+    from graph import anchor
+    from graph.dutylog import default_log_path
+
+    anchor.path_for(default_log_path()).unlink()
+    with pytest.raises(AuthError, match="the audit trail records"):
+        users.cli_user()
+    assert not users.default_users_path().exists()
+    done = _run_cli("users", "whoami")
+    assert done.returncode == 1 and "is missing" in done.stderr
+
+
+@pytest.mark.parametrize("damage", ["directory", "garbage", "not users", "chmod 000"])
+def test_an_unreadable_or_foreign_users_file_refuses_service(damage):
+    UserStore().add("ada", "admin", PASSWORDS["ada"])
+    p = users.default_users_path()
+    if damage == "directory":
+        p.unlink()
+        p.mkdir()
+    elif damage == "garbage":
+        p.write_bytes(b"\x00\xff not json")
+    elif damage == "not users":
+        p.write_text('{"users": ["ada"]}', encoding="utf-8")
+    else:
+        if os.geteuid() == 0:
+            pytest.skip("root reads a file whatever its mode")
+        p.chmod(0)
+    with pytest.raises(AuthError, match="refusing service"):
+        users.cli_user()
+    with pytest.raises(AuthError, match="refusing service"):
+        users.single_user()
+    done = _run_cli("users", "whoami")
+    assert done.returncode == 1 and "refusing service" in done.stderr
+
+
+def test_single_user_mode_is_a_recorded_choice(capsys, monkeypatch):
+    from graph import audit
+
+    me = users.local_user_name()
+    # a fresh state: the first run starts single-user mode, recorded
+    assert users.cli_user() == users.User(me, "admin", local=True)
+    state = UserStore().single_user_state()
+    assert (state["on"], state["by"], state["reason"]) == (True, me, "first run")
+    code, _, err = cli(capsys, "users", "single-user", "off")
+    assert code == 1 and "single-user mode stays on until an admin" in err
+    # adding the first user ends it
+    assert cli(capsys, "users", "add", "ada", "--role", "admin", "--password",
+               PASSWORDS["ada"])[0] == 0
+    assert not users.single_user()
+    assert UserStore().single_user_state()["reason"] == "first user added"
+    _as(monkeypatch, "ada")
+    code, out, _ = cli(capsys, "users", "single-user", "on")
+    assert (code, out) == (0, "single-user mode is on (by ada)\n")
+    monkeypatch.delenv(users.ENV_USER)
+    monkeypatch.delenv(users.ENV_PASSWORD)
+    assert users.cli_user().local  # the local user is the admin who may turn it off
+    assert cli(capsys, "users", "single-user", "off")[0] == 0
+    with pytest.raises(AuthError, match="sign-in required"):
+        users.cli_user()
+    recs = [(r.who, r.details["on"], r.details["reason"])
+            for r in audit.list(action="single_user")]
+    assert recs == [(me, True, "first run"), (me, False, "first user added"),
+                    ("ada", True, "command"), (me, False, "command")]
+
+
+def test_single_user_mode_never_takes_a_name_from_the_environment(capsys, monkeypatch):
+    from graph import audit
+
+    monkeypatch.setenv(users.ENV_USER, "alice")
+    with pytest.raises(AuthError, match="single-user mode: commands run as the OS user"):
+        users.cli_user()
+    code, _, err = cli(capsys, "log", "add", "--text", "written by whom?")
+    assert code == 1 and "names alice" in err
+    done = _run_cli("users", "whoami", env_extra={users.ENV_USER: "alice"})
+    assert done.returncode == 1 and "names alice" in done.stderr
+    monkeypatch.delenv(users.ENV_USER)
+    audit.record("search", None, {"text": "x"})
+    code, out, _ = cli(capsys, "users", "whoami", "--json")
+    assert code == 0 and json.loads(out)["name"] == users.local_user_name()
+    assert "alice" not in {r.who for r in audit.list()}
+    assert {r.who for r in audit.list()} == {users.local_user_name()}
+
+
+def test_the_installation_config_pins_the_state(tmp_path, monkeypatch, capsys):
+    from graph import state
+
+    config = tmp_path / "etc" / "customs-graph.toml"
+    monkeypatch.setattr(state, "config_path", lambda: config)
+    pinned = tmp_path / "srv"
+    config.parent.mkdir()
+    config.write_text(f'state_dir = "{pinned}"\nsingle_user = false\n', encoding="utf-8")
+    # a pinned folder that is not there (not mounted) is never a fresh installation
+    with pytest.raises(AuthError, match="does not exist"):
+        users.cli_user()
+    pinned.mkdir()
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "elsewhere"))  # moves nothing now
+    assert users.default_users_path() == pinned / "users.json"
+    # single-user mode is forbidden: the first admin is made by `users init`
+    with pytest.raises(AuthError, match="users init"):
+        users.cli_user()
+    code, _, err = cli(capsys, "users", "single-user", "on")
+    assert code == 1 and "users init" in err
+    assert cli(capsys, "users", "init", "ada", "--password", PASSWORDS["ada"])[0] == 0
+    code, _, err = cli(capsys, "users", "init", "eve", "--password", PASSWORDS["ada"])
+    assert code == 1 and "single-user mode" in err or "set up already" in err
+    _as(monkeypatch, "ada")
+    code, _, err = cli(capsys, "users", "single-user", "on")
+    assert code == 1 and "does not allow single-user mode" in err
+    # a users file saying otherwise is refused, not obeyed
+    raw = json.loads((pinned / "users.json").read_text(encoding="utf-8"))
+    raw["single_user"]["on"] = True
+    (pinned / "users.json").write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(AuthError, match="does not allow it"):
+        users.cli_user()
+    assert not (tmp_path / "elsewhere").exists()
+    config.write_text('state_dir = "relative"\n', encoding="utf-8")
+    with pytest.raises(AuthError, match="absolute"):
+        users.cli_user()
+    config.write_text('state_dri = "/x"\n', encoding="utf-8")
+    with pytest.raises(AuthError, match="unknown settings"):
+        users.cli_user()
+
+
+# --- lockout after repeated failures ------------------------------------------------------
+def test_lockout_after_repeated_failures(store, monkeypatch):
+    from datetime import timedelta
+
+    from graph import audit, lockout
+
+    clock = [lockout.now()]
+    monkeypatch.setattr(lockout, "now", lambda: clock[0])
+    for _ in range(lockout.MAX_FAILURES - 1):
+        with pytest.raises(AuthError, match="wrong user name or password"):
+            store.sign_in("bao", "not the password", where="app")
+    with pytest.raises(users.LockedOut, match="refused until"):
+        store.sign_in("bao", "not the password", where="app")
+    # locked: the right password is refused too, and costs no password check
+    with pytest.raises(users.LockedOut, match="too many failed sign-ins for 'bao'"):
+        store.sign_in("bao", PASSWORDS["bao"], where="app")
+    assert store.lockouts.status("bao")["locked_until"]
+    # others are not affected; names nobody has are counted the same way
+    assert store.sign_in("chi", PASSWORDS["chi"], where="app").name == "chi"
+    for _ in range(lockout.MAX_FAILURES):
+        with pytest.raises(AuthError):
+            store.authenticate("nobody", "a guess at it")
+    with pytest.raises(users.LockedOut):
+        store.authenticate("nobody", "a guess at it")
+    # after the lock, the right password is accepted and the failures are forgotten
+    clock[0] += lockout.FIRST_LOCK + timedelta(seconds=1)
+    assert store.sign_in("bao", PASSWORDS["bao"], where="app").role == "analyst"
+    assert store.lockouts.status("bao") == {"failures": 0, "locked_until": None,
+                                            "lockouts": 0}
+    # a second lockout in a row lasts longer
+    for _ in range(lockout.MAX_FAILURES):
+        with pytest.raises(AuthError):
+            store.sign_in("ada", "not the password", where="app")
+    clock[0] += lockout.FIRST_LOCK + timedelta(seconds=1)
+    for _ in range(lockout.MAX_FAILURES):
+        with pytest.raises(AuthError):
+            store.sign_in("ada", "still not it", where="app")
+    clock[0] += lockout.FIRST_LOCK + timedelta(seconds=1)
+    with pytest.raises(users.LockedOut):  # 10 minutes this time
+        store.sign_in("ada", PASSWORDS["ada"], where="app")
+    clock[0] += lockout.FIRST_LOCK
+    assert store.sign_in("ada", PASSWORDS["ada"], where="app").name == "ada"
+    # every failure and lockout is in the trail, with its reason
+    bao = [r.details for r in audit.list(action="sign_in", log=store.log_path)
+           if r.who == "bao"]
+    assert [d["ok"] for d in bao] == [False] * 6 + [True]
+    assert "locked_until" in bao[4] and "locked out until" in bao[5]["reason"]
+    assert all(d["reason"] for d in bao if not d["ok"])
+
+
+def test_lockout_holds_across_processes(monkeypatch):
+    """The command line signs in once a command: the failures of separate processes add up."""
+    from graph import audit, lockout
+
+    UserStore().add("ada", "admin", PASSWORDS["ada"])
+    wrong = {users.ENV_USER: "ada", users.ENV_PASSWORD: "not the password"}
+    for _ in range(lockout.MAX_FAILURES):
+        done = _run_cli("users", "whoami", env_extra=wrong)
+        assert done.returncode == 1, done.stderr
+    assert "refused until" in done.stderr
+    right = {users.ENV_USER: "ada", users.ENV_PASSWORD: PASSWORDS["ada"]}
+    done = _run_cli("users", "whoami", env_extra=right)
+    assert done.returncode == 1 and "too many failed sign-ins for 'ada'" in done.stderr
+    fails = [r for r in audit.list(action="sign_in") if r.who == "ada"]
+    assert len(fails) == lockout.MAX_FAILURES + 1 and not any(r.details["ok"] for r in fails)
+    assert {r.details["where"] for r in fails} == {"cli"}
+
+
+_GUESSER = """
+import sys, time
+from graph.users import AuthError, UserStore
+
+path, n, start = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+while time.time() < start:  # every process starts at once
+    time.sleep(0.001)
+for i in range(n):
+    try:
+        UserStore(path).sign_in("ada", f"guess {i} {time.time()}", where="cli")
+    except AuthError:
+        pass
+"""
+
+
+def test_guessers_at_once_get_no_more_than_the_limit(tmp_path):
+    """Attempts are counted before their password is checked: processes guessing at
+    once share the same few guesses."""
+    import time
+
+    from graph import audit, lockout
+
+    path = tmp_path / "users.json"
+    UserStore(path).add("ada", "admin", PASSWORDS["ada"])
+    procs, n = 6, 4
+    start = time.time() + 1.5
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    running = [subprocess.Popen([sys.executable, "-c", _GUESSER, str(path), str(n), str(start)],
+                                env=env, stderr=subprocess.PIPE, text=True)
+               for _ in range(procs)]
+    for p in running:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+    tries = [r.details for r in audit.list(action="sign_in", log=tmp_path / "dutylog.sqlite3")]
+    assert len(tries) == procs * n and not any(d["ok"] for d in tries)
+    checked = [d for d in tries if d["reason"].startswith("wrong user name or password")]
+    assert len(checked) == lockout.MAX_FAILURES  # the others never reached the password
+    with pytest.raises(users.LockedOut):
+        UserStore(path).sign_in("ada", PASSWORDS["ada"], where="cli")

@@ -1,10 +1,11 @@
 """Who uses the app: the sign-in gate, the signed-in user's role, masking for
 viewers and the audit trail.
 
-Single-user mode (no users file, or no users in it): nobody signs in and the
-local user (graph.users.local_user_name) is an admin. Once a user exists, every
-page asks for sign-in first (app.py calls `gate()`); the user signed in is kept
-in st.session_state["auth_user"].
+Single-user mode (a recorded choice in the users file; graph.users): nobody signs
+in and the local user, the OS account (graph.users.local_user_name), is an admin.
+Otherwise every page asks for sign-in first (app.py calls `gate()`); the user
+signed in is kept in st.session_state["auth_user"]. Password sign-in goes through
+graph.users.sign_in (lockout, audited).
 
 Two ways in: a password from the users file, or, where .streamlit/secrets.toml
 has an [auth] section, the organisation's identity provider (Streamlit's
@@ -175,13 +176,13 @@ def sign_in_form(key: str = "auth") -> None:
                                      icon=":material/login:"):
             return
     try:
-        u = users.authenticate(name, password)
+        u = users.sign_in(name, password, where=_WHERE)  # locks out, audits both ways
+    except users.LockedOut as e:
+        st.error(t("common.error", msg=str(e)), icon=":material/error:")
+        return
     except users.AuthError:
-        audit.record("sign_in", (name or "").strip() or "?",
-                     {"ok": False, "method": "password", "where": _WHERE})
         st.error(t("auth.failed"), icon=":material/error:")
         return
-    audit.record("sign_in", u.name, {"ok": True, "method": "password", "where": _WHERE})
     st.session_state.pop(f"{key}_password", None)
     st.session_state[USER_KEY] = u
     st.rerun()
