@@ -5,6 +5,11 @@ foreign keys are unknown are rejected with the field that names them, and the
 rest is written through the store's idempotent upserts (nodes first). A bad
 row never stops the load and never costs a good row; loading again changes
 nothing; an interrupted load can be run again to the same result.
+
+Hostile bytes: a value that is not UTF-8 or holds a NUL rejects its row; other
+control characters are replaced by a space (graph.text.clean); a UTF-16/UTF-32
+file is refused whole before any row of it is read. Every reject is shown with
+escapes and written formula-neutralised, so the rejects file is always written.
 """
 
 from __future__ import annotations
