@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import tempfile
 import zipfile
 from datetime import UTC, datetime
@@ -28,6 +29,15 @@ MANIFEST = "manifest.json"
 QUERIES = "queries.json"
 PACKAGE_FORMAT = "customs-graph case package"
 PACKAGE_VERSION = 1
+# What verify reads at most: a package holds nine files, and a subgraph a person can
+# read is far below these; deflate squeezes the exports 5-30 times (measured), a
+# run of zeros over 1,000 times (a zip bomb).
+MAX_MEMBERS = 64
+MAX_MEMBER_BYTES = 1 << 30
+MAX_TOTAL_BYTES = 4 << 30
+MAX_MANIFEST_BYTES = 16 << 20
+MAX_RATIO = 200
+_CHUNK = 1 << 20
 
 
 def redact_url(url: str | None) -> str:
@@ -101,11 +111,19 @@ def build(sub: Subgraph, path, *, store_url: str | None, queries: list[dict] | N
         "files": [{"name": n, "format": f, "bytes": len(b), "sha256": _sha256(b)}
                   for n, f, b in files],
     }
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        for name, _, data in files:
-            z.writestr(_info(name, stamp), data)
-        z.writestr(_info(MANIFEST, stamp),
-                   json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    try:  # all or nothing: never a partial package under the package's name
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
+            for name, _, data in files:
+                z.writestr(_info(name, stamp), data)
+            z.writestr(_info(MANIFEST, stamp),
+                       json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return manifest
 
 
@@ -116,20 +134,75 @@ def _info(name: str, stamp) -> zipfile.ZipInfo:
     return info
 
 
+class _TooBig(Exception):
+    pass
+
+
+def _refusal(info: zipfile.ZipInfo, cap: int) -> str | None:
+    """Why a member is not read at all, from what its header declares."""
+    if info.file_size > cap:
+        return f"{info.filename} declares {info.file_size:,} bytes, more than the {cap:,} allowed"
+    if info.file_size > _CHUNK and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        return (f"{info.filename} would expand {info.file_size // max(info.compress_size, 1):,} "
+                f"times (more than {MAX_RATIO}): a zip bomb?")
+    return None
+
+
+def _stream(z: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int):
+    """The member's bytes in chunks, stopping past `cap` whatever its header says."""
+    seen = 0
+    with z.open(info) as f:
+        while chunk := f.read(_CHUNK):
+            seen += len(chunk)
+            if seen > cap:
+                raise _TooBig(f"{info.filename} holds more than the {cap:,} bytes allowed")
+            yield chunk
+
+
+def _read_small(z: zipfile.ZipFile, name: str, cap: int) -> bytes:
+    info = z.getinfo(name)
+    why = _refusal(info, cap)
+    if why:
+        raise _TooBig(why)
+    return b"".join(_stream(z, info, cap))
+
+
+def _open_checked(path) -> zipfile.ZipFile:
+    """The zip, refused before any member is read if it is too big or holds too many."""
+    if Path(path).stat().st_size > MAX_TOTAL_BYTES:
+        raise _TooBig(f"the file is larger than {MAX_TOTAL_BYTES:,} bytes")
+    z = zipfile.ZipFile(path)
+    infos = z.infolist()
+    if len(infos) > MAX_MEMBERS:
+        z.close()
+        raise _TooBig(f"it holds {len(infos):,} files, more than the {MAX_MEMBERS} allowed")
+    if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
+        z.close()
+        raise _TooBig(f"its files declare more than {MAX_TOTAL_BYTES:,} bytes in all")
+    return z
+
+
 def read_manifest(path) -> dict:
-    with zipfile.ZipFile(path) as z:
-        try:
-            return json.loads(z.read(MANIFEST).decode("utf-8"))
-        except KeyError:
-            raise DataError(f"{MANIFEST} is missing", file=str(path)) from None
+    try:
+        with _open_checked(path) as z:
+            return json.loads(_read_small(z, MANIFEST, MAX_MANIFEST_BYTES).decode("utf-8"))
+    except KeyError:
+        raise DataError(f"{MANIFEST} is missing", file=str(path)) from None
+    except _TooBig as e:
+        raise DataError(f"refused: {e}", file=str(path)) from None
+    except (OSError, zipfile.BadZipFile, ValueError) as e:
+        raise DataError(f"{MANIFEST} cannot be read: {e}", file=str(path)) from None
 
 
 def verify(path) -> list[str]:
     """Problems with a case package, one sentence each; [] when it is intact:
     every file the manifest lists is present with its size and SHA-256, and
-    nothing else is in the zip."""
+    nothing else is in the zip. What it reads is bounded (MAX_MEMBERS,
+    MAX_MEMBER_BYTES, MAX_TOTAL_BYTES, MAX_RATIO) and read in chunks."""
     try:
-        z = zipfile.ZipFile(path)
+        z = _open_checked(path)
+    except _TooBig as e:
+        return [f"refused: {e}"]
     except (OSError, zipfile.BadZipFile) as e:
         return [f"not a readable zip: {e}"]
     problems = []
@@ -143,25 +216,41 @@ def verify(path) -> list[str]:
             return problems + [f"{MANIFEST} is missing" if MANIFEST not in names
                                else f"{MANIFEST} appears more than once"]
         try:
-            manifest = json.loads(z.read(MANIFEST).decode("utf-8"))
+            manifest = json.loads(_read_small(z, MANIFEST, MAX_MANIFEST_BYTES).decode("utf-8"))
             listed = {f["name"]: f for f in manifest["files"]}
-        except (ValueError, KeyError, TypeError) as e:
+        except _TooBig as e:
+            return problems + [f"refused: {e}"]
+        except (ValueError, KeyError, TypeError, zipfile.BadZipFile, OSError) as e:
             return problems + [f"{MANIFEST} cannot be read: {e}"]
         if manifest.get("format") != PACKAGE_FORMAT:
             problems.append(f"{MANIFEST} is not a {PACKAGE_FORMAT} manifest")
+        total = 0
         for name, entry in sorted(listed.items()):
             if name not in names:
                 problems.append(f"{name} is listed in the manifest but missing")
                 continue
+            info = z.getinfo(name)
+            cap = min(MAX_MEMBER_BYTES, MAX_TOTAL_BYTES - total)
+            why = _refusal(info, cap)
+            if why:
+                problems.append(f"refused: {why}")
+                continue
+            digest, size = hashlib.sha256(), 0
             try:
-                data = z.read(name)
-            except (zipfile.BadZipFile, OSError) as e:  # a damaged member (CRC)
+                for chunk in _stream(z, info, cap):
+                    digest.update(chunk)
+                    size += len(chunk)
+            except _TooBig as e:
+                problems.append(f"refused: {e}")
+                continue
+            except (zipfile.BadZipFile, OSError, EOFError) as e:  # a damaged member (CRC)
                 problems.append(f"{name} cannot be read: {e}")
                 continue
-            if len(data) != entry.get("bytes"):
-                problems.append(f"{name} has {len(data)} bytes, the manifest says "
+            total += size
+            if size != entry.get("bytes"):
+                problems.append(f"{name} has {size} bytes, the manifest says "
                                 f"{entry.get('bytes')}")
-            if _sha256(data) != entry.get("sha256"):
+            if digest.hexdigest() != entry.get("sha256"):
                 problems.append(f"{name} does not match its SHA-256 in the manifest")
         for name in names:
             if name != MANIFEST and name not in listed:

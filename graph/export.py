@@ -31,7 +31,8 @@ import hashlib
 import html
 import io
 import json
-import re
+import os
+import tempfile
 import time
 import zipfile
 from importlib import resources
@@ -44,6 +45,7 @@ from graph import schema
 from graph.layout import LAYOUT_THRESHOLD, server_layout
 from graph.model import Edge, Node, Subgraph
 from graph.schema import FLOAT, INT, REF, SEARCH, SOURCE, STR
+from graph.text import clean, csv_cell, has_controls
 
 GENERATOR = "customs-graph"
 _DERIVED = (SEARCH, REF)
@@ -325,24 +327,6 @@ def write_cytoscape(sub: Subgraph, path: Path) -> None:
 
 
 # --- CSV (zip of nodes.csv and edges.csv) ----------------------------------------------
-_SAFE_SIGNED = re.compile(r"^[+-][\d\s().-]*$")
-
-
-def csv_cell(value) -> str:
-    """A cell a spreadsheet will not run: text starting with = @ or a tab, or with
-    + / - followed by more than a number, gets a leading apostrophe.
-
-    >>> csv_cell("=HYPERLINK(1)"), csv_cell("+84 912 345 678"), csv_cell(2.5)
-    ("'=HYPERLINK(1)", '+84 912 345 678', '2.5')
-    """
-    if value is None:
-        return ""
-    s = _gexf_value(value) if isinstance(value, (bool, float)) else str(value)
-    if s[:1] in ("=", "@", "\t", "\r") or (s[:1] in "+-" and s and not _SAFE_SIGNED.match(s)):
-        return "'" + s
-    return s
-
-
 def csv_tables(sub: Subgraph) -> dict[str, str]:
     """nodes.csv and edges.csv as text: fixed columns first, then one column per
     property name (sorted)."""
@@ -573,4 +557,55 @@ EXTENSIONS = {"json": ".json", "graphml": ".graphml", "gexf": ".gexf",
 
 
 def write(sub: Subgraph, fmt: str, path) -> None:
-    FORMATS[fmt](sub, Path(path))
+    """Write `sub` as `fmt` to `path`, all or nothing: the file is written beside
+    `path` under a temporary name and renamed over it only when complete."""
+    path = Path(path)
+    writer = FORMATS[fmt]
+    sub = sanitised(sub)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    try:
+        writer(sub, Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# --- control characters -------------------------------------------------------------
+def _clean_value(v):
+    if isinstance(v, str):
+        return clean(v)
+    if isinstance(v, list | tuple):
+        return [_clean_value(x) for x in v]
+    if isinstance(v, dict):
+        return {clean(str(k)): _clean_value(x) for k, x in v.items()}
+    return v
+
+
+def _dirty(v) -> bool:
+    if isinstance(v, str):
+        return has_controls(v)
+    if isinstance(v, list | tuple):
+        return any(_dirty(x) for x in v)
+    if isinstance(v, dict):
+        return any(_dirty(str(k)) or _dirty(x) for k, x in v.items())
+    return False
+
+
+def sanitised(sub: Subgraph) -> Subgraph:
+    """`sub` with every control character (graph.text.CONTROLS) in labels, keys,
+    ids, property names and values replaced by a space, so that every format is
+    valid (XML 1.0 cannot carry them at all); `sub` itself when it holds none.
+    Stores loaded before the loader cleaned such characters may still hold them."""
+    nodes, edges = list(sub.nodes.values()), list(sub.edges.values())
+    if not any(_dirty([n.label, n.key, n.properties]) for n in nodes) and not any(
+            _dirty([e.source, e.target, e.type, e.properties]) for e in edges):
+        return sub
+    out = Subgraph(left_out={clean(k): v for k, v in sub.left_out.items()})
+    for n in nodes:
+        out.add_node(Node(clean(n.label), clean(n.key), _clean_value(n.properties)))
+    for e in edges:
+        out.add_edge(Edge(clean(e.source), clean(e.target), clean(e.type),
+                          _clean_value(e.properties)))
+    return out

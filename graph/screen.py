@@ -25,6 +25,7 @@ such file; `screen_watchlist` screens entries from either.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -46,6 +47,7 @@ from graph.resolve import (
     match,
     person_record,
 )
+from graph.text import UNDECODED, clean, escape
 
 COLUMNS = ("name", "date_of_birth", "nationality", "document_no", "company")
 PERSON_MIN = 50.0
@@ -148,54 +150,96 @@ def read_watchlist(path) -> tuple[list[Entry], list[DataError]]:
     """The entries of a watchlist CSV and the problems of rows that could not be read."""
     path = Path(path)
     try:
-        f = open(path, encoding="utf-8-sig", newline="")
+        data = path.read_bytes()
     except OSError as e:
         raise DataError(f"cannot read the watchlist {path.name}: {e.strerror}") from None
-    with f:
-        return _parse(f, path.name)
+    return read_watchlist_bytes(data, path.name)
+
+
+# UTF-32 first: its little-endian mark begins with UTF-16's.
+_OTHER_BOMS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+               (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))
 
 
 def read_watchlist_bytes(data: bytes, name: str = "watchlist.csv"
                          ) -> tuple[list[Entry], list[DataError]]:
-    """As read_watchlist, from a file's bytes (an upload)."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataError(f"the watchlist {name} is not UTF-8 text", file=name) from None
+    """As read_watchlist, from a file's bytes (an upload). A file in another
+    encoding is refused whole; a row holding bytes that are not UTF-8 is a
+    problem of that row only."""
+    for bom, encoding in _OTHER_BOMS:
+        if data.startswith(bom):
+            raise DataError(f"the watchlist {name} is not UTF-8 text ({encoding}); "
+                            "save it as UTF-8", file=name, line=1)
+    # Bytes that are not UTF-8 survive as surrogates, found row by row in _parse.
+    text = data.decode("utf-8-sig", errors="surrogateescape")
     return _parse(io.StringIO(text, newline=""), name)
+
+
+def _unreadable(values: list[str]) -> tuple[int, str] | None:
+    """(index, reason) of the first value holding a byte that was not UTF-8 or a NUL."""
+    for i, v in enumerate(values):
+        if UNDECODED.search(v) or "\x00" in v:
+            return i, ("holds a NUL byte" if "\x00" in v
+                       else "is not valid UTF-8 (save the file as UTF-8)")
+    return None
 
 
 def _parse(f, name: str) -> tuple[list[Entry], list[DataError]]:
     entries, problems = [], []
+    reader = csv.reader(f)
     try:
-        reader = csv.DictReader(f)
-        header = [(h or "").strip().lower() for h in reader.fieldnames or []]
-        if not {"name", "company"} & set(header):
-            raise DataError(f"the header must have a name or a company column "
-                            f"(columns: {', '.join(COLUMNS)})", file=name, line=1)
-        for line, raw in enumerate(reader, start=2):
-            row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()
-                   if isinstance(v, str)}
-            row = {c: row.get(c, "") for c in COLUMNS}
-            if not row["name"] and not row["company"]:
-                if any(row.values()):
-                    problems.append(DataError("has neither a name nor a company",
-                                              file=name, line=line))
-                continue
-            try:
-                row["date_of_birth"] = _date(row["date_of_birth"])
-            except ValueError as e:
-                problems.append(DataError(str(e), file=name, line=line,
-                                          field="date_of_birth", value=row["date_of_birth"]))
-                row["date_of_birth"] = ""
-            for kind, col in (("Person", "name"), ("Company", "company")):
-                if row[col]:
-                    entries.append(make_entry(line, kind, row))
-    except UnicodeDecodeError:
-        raise DataError(f"the watchlist {name} is not UTF-8 text", file=name) from None
+        header = next(reader, [])
     except csv.Error as e:
         raise DataError(f"the watchlist {name} is not a readable CSV file: {e}",
-                        file=name) from None
+                        file=name, line=1) from None
+    if _unreadable(header):
+        raise DataError(f"the watchlist {name} is not UTF-8 text (its header row)",
+                        file=name, line=1)
+    header = [clean(h).strip().lower() for h in header]
+    if not {"name", "company"} & set(header):
+        raise DataError(f"the header must have a name or a company column "
+                        f"(columns: {', '.join(COLUMNS)})", file=name, line=1)
+    line = reader.line_num
+    while True:
+        start = line + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            line = reader.line_num
+            problems.append(DataError(f"is not readable CSV: {e}", file=name, line=start))
+            continue
+        line = reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) > len(header):
+            problems.append(DataError(f"has {len(values)} fields, the header has {len(header)}",
+                                      file=name, line=start, value=escape(",".join(values))))
+            continue
+        bad = _unreadable(values)
+        if bad:
+            i, reason = bad
+            problems.append(DataError(reason, file=name, line=start, field=header[i],
+                                      value=escape(values[i])))
+            continue
+        # Shorter rows leave their last columns empty, as hand-made lists do.
+        raw = {h: clean(v).strip() for h, v in zip(header, values, strict=False)}
+        row = {c: raw.get(c, "") for c in COLUMNS}
+        if not row["name"] and not row["company"]:
+            if any(row.values()):
+                problems.append(DataError("has neither a name nor a company",
+                                          file=name, line=start))
+            continue
+        try:
+            row["date_of_birth"] = _date(row["date_of_birth"])
+        except ValueError as e:
+            problems.append(DataError(str(e), file=name, line=start,
+                                      field="date_of_birth", value=row["date_of_birth"]))
+            row["date_of_birth"] = ""
+        for kind, col in (("Person", "name"), ("Company", "company")):
+            if row[col]:
+                entries.append(make_entry(start, kind, row))
     return entries, problems
 
 

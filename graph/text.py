@@ -1,4 +1,5 @@
-"""Text normalisation: diacritics-blind matching of names and identifiers."""
+"""Text normalisation: diacritics-blind matching of names and identifiers, and the
+cleaning every value gets before it is stored or written out."""
 
 from __future__ import annotations
 
@@ -52,3 +53,80 @@ def search_text(values) -> str:
 def search_tokens(query: str) -> list[str]:
     """The tokens a search query must all contain, folded the same way."""
     return [t for t in fold(query).split(" ") if t]
+
+
+# Characters no text field should hold and XML 1.0 cannot carry: C0 controls other
+# than tab, line feed and carriage return (which CSV fields and XML may hold), DEL,
+# C1 controls, the non-characters U+FFFE/U+FFFF and lone surrogates (which include
+# the bytes that were not UTF-8, kept as U+DC80-U+DCFF by surrogateescape).
+CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff"
+_CONTROL = re.compile(f"[{CONTROLS}]")
+_CONTROL_RUN = re.compile(f" *[{CONTROLS}][{CONTROLS} ]*")
+_ESCAPE = re.compile(f"[{CONTROLS}\t\n\r]")
+UNDECODED = re.compile("[\udc80-\udcff]")  # a byte that was not UTF-8 (surrogateescape)
+
+
+def has_controls(text: str) -> bool:
+    return _CONTROL.search(text) is not None
+
+
+def clean(text: str) -> str:
+    r"""`text` with each run of control characters (and the spaces around it)
+    replaced by one space; text without any comes back as it is.
+
+    >>> clean("Nguyễn\x0bVăn\x0c \x85An"), clean("plain")
+    ('Nguyễn Văn An', 'plain')
+    """
+    if _CONTROL.search(text) is None:
+        return text
+    return _CONTROL_RUN.sub(" ", text)
+
+
+def _escape_one(m: re.Match) -> str:
+    ch = m.group()
+    o = ord(ch)
+    if 0xDC80 <= o <= 0xDCFF:  # the byte that was not UTF-8, as it was in the file
+        return f"\\x{o - 0xDC00:02x}"
+    if ch == "\t":
+        return "\\t"
+    if ch == "\n":
+        return "\\n"
+    if ch == "\r":
+        return "\\r"
+    return f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}"
+
+
+def escape(text) -> str:
+    r"""`text` with control characters, line breaks, tabs and undecodable bytes shown
+    as escapes, so that a bad value can be printed and written anywhere.
+
+    >>> escape("Ha\x0bNoi\n"), escape("H\udce0ng")
+    ('Ha\\x0bNoi\\n', 'H\\xe0ng')
+    """
+    text = "" if text is None else str(text)
+    return _ESCAPE.sub(_escape_one, text)
+
+
+_FORMULA = ("=", "@", "\t", "\r")
+_SAFE_SIGNED = re.compile(r"^[+-][\d\s().-]*$")
+
+
+def csv_cell(value) -> str:
+    """A CSV cell a spreadsheet will not run: text starting with = @ a tab or a
+    carriage return, or with + / - followed by more than a number, gets a leading
+    apostrophe. Floats and booleans are written as in the exports.
+
+    >>> csv_cell("=HYPERLINK(1)"), csv_cell("+84 912 345 678"), csv_cell(2.5)
+    ("'=HYPERLINK(1)", '+84 912 345 678', '2.5')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        s = "true" if value else "false"
+    elif isinstance(value, float):
+        s = repr(value)
+    else:
+        s = str(value)
+    if s.startswith(_FORMULA) or (s[:1] in ("+", "-") and not _SAFE_SIGNED.match(s)):
+        return "'" + s
+    return s

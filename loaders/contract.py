@@ -78,7 +78,7 @@ def persons(r: Row) -> RowGraph:
     pid = r.get("person_id")
     nat = r.opt("nationality", F.country)
     g.node("Person", pid, full_name=r.get("full_name"),
-           date_of_birth=r.opt("date_of_birth", F.iso_date), nationality=nat,
+           date_of_birth=r.opt("date_of_birth", F.birth_date), nationality=nat,
            passport_no=r.opt("passport_no"))
     me = ("Person", pid)
     if c := _country(g, nat):
@@ -154,7 +154,7 @@ def officers(r: Row) -> RowGraph:
     company = g.need("Company", r.get("company_id").upper(), "company_id")
     g.rel("OFFICER_OF", person, company,
           role=r.get("role", F.one_of("director", "owner", "representative", "shareholder")),
-          since=r.opt("since", F.iso_date))
+          since=r.opt("since", F.past_date))
     return g
 
 
@@ -195,7 +195,7 @@ def declarations(r: Row) -> RowGraph:
     origin, dest = r.opt("origin_country", F.country), r.opt("destination_country", F.country)
     pol, pod = r.opt("port_of_loading", F.locode), r.opt("port_of_discharge", F.locode)
     g.node("Declaration", no, type=r.get("type", F.one_of("import", "export", "transit")),
-           registered_date=r.get("registered_date", F.iso_date), customs_office=office,
+           registered_date=r.get("registered_date", F.past_date), customs_office=office,
            origin_country=origin, destination_country=dest,
            port_of_loading=pol, port_of_discharge=pod)
     g.rel("DECLARED", g.need("Company", r.get("company_id").upper(), "company_id"), me)
@@ -242,7 +242,7 @@ def seizures(r: Row) -> RowGraph:
     g = RowGraph()
     sid = r.get("seizure_id")
     brands = [b.strip() for b in (r.opt("brands") or "").split(";") if b.strip()]
-    g.node("Seizure", sid, date=r.get("date", F.iso_date), location=r.opt("location"),
+    g.node("Seizure", sid, date=r.get("date", F.past_date), location=r.opt("location"),
            unit=r.opt("unit"), violation=r.opt("violation"), goods=r.opt("goods"),
            quantity=r.opt("quantity", F.integer), value_usd=r.opt("value_usd", F.number),
            brands=";".join(brands) or None, description=r.opt("description"))

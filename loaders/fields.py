@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import csv
 import re
-from datetime import UTC, date, datetime
+import time
+from datetime import UTC, date, datetime, timedelta
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -56,6 +57,35 @@ def iso_date(v: str) -> str:
         date.fromisoformat(v)
     except ValueError:
         raise ValueError("is not a real calendar date") from None
+    return v
+
+
+EARLIEST_BIRTH = "1900-01-01"
+_today_cache = ["", 0.0]  # the date, and when it was worked out (monotonic seconds)
+
+
+def today() -> str:
+    """Today's date where the day began last (UTC+14, Kiribati), YYYY-MM-DD: a date
+    registered today anywhere on Earth is never "in the future". Worked out once a
+    minute, not once a row."""
+    now = time.monotonic()
+    if now - _today_cache[1] > 60 or not _today_cache[0]:
+        _today_cache[:] = [(datetime.now(UTC) + timedelta(hours=14)).date().isoformat(), now]
+    return _today_cache[0]
+
+
+def past_date(v: str) -> str:
+    """A date that has happened: registrations, seizures, appointments."""
+    v = iso_date(v)
+    if v > today():  # ISO dates compare as text
+        raise ValueError(f"is in the future (after {today()})")
+    return v
+
+
+def birth_date(v: str) -> str:
+    v = past_date(v)
+    if v < EARLIEST_BIRTH:
+        raise ValueError(f"is before {EARLIEST_BIRTH[:4]}: not a plausible date of birth")
     return v
 
 

@@ -5,15 +5,22 @@ foreign keys are unknown are rejected with the field that names them, and the
 rest is written through the store's idempotent upserts (nodes first). A bad
 row never stops the load and never costs a good row; loading again changes
 nothing; an interrupted load can be run again to the same result.
+
+Hostile bytes: a value that is not UTF-8 or holds a NUL rejects its row; other
+control characters are replaced by a space (graph.text.clean); a UTF-16/UTF-32
+file is refused whole before any row of it is read. Every reject is shown with
+escapes and written formula-neutralised, so the rejects file is always written.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
 import re
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -26,6 +33,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from graph import schema
 from graph.errors import DataError
 from graph.store import Store, dedupe_rows, node_row, rel_identity
+from graph.text import CONTROLS, UNDECODED, clean, csv_cell, escape
 from loaders.contract import FILES, OPTIONAL_COLUMNS, FileSpec, Row, RowGraph
 from loaders.worker import stream_from_child
 
@@ -34,7 +42,11 @@ from loaders.worker import stream_from_child
 # persons in 136 s against 174 s with 20,000 (measured side by side).
 BATCH_ROWS = 100_000
 PARALLEL_MIN_ROWS = 50_000  # below this a child process costs more than it saves
-_UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (surrogateescape)
+_SUSPECT = re.compile(f"[{CONTROLS}]")  # NUL, undecodable bytes, other control characters
+# Byte-order marks of the encodings a spreadsheet may save "Unicode text" in; UTF-32
+# first, as its little-endian mark begins with UTF-16's.
+_OTHER_BOMS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+               (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))
 REJECT_COLUMNS = ("file", "line", "field", "value", "reason")
 
 
@@ -46,9 +58,15 @@ class Reject:
     value: str
     reason: str
 
+    def __post_init__(self):
+        # Shown with escapes from the start: a value holding bytes that were not
+        # UTF-8 or control characters can then be printed and written anywhere.
+        self.file, self.field = escape(self.file), escape(self.field)
+        self.value, self.reason = escape(self.value), escape(self.reason)
+
     def as_row(self) -> list:
         value = self.value if len(self.value) <= 200 else self.value[:200] + "…"
-        return [self.file, self.line, self.field, value, self.reason]
+        return [csv_cell(x) for x in (self.file, self.line, self.field, value, self.reason)]
 
 
 @dataclass
@@ -90,6 +108,10 @@ def load_folder(store: Store, folder, *, rejects_file=None, progress: bool = Tru
     """Load every contract file present in `folder`. `parallel`: check rows in a
     child process while this one writes (default: for large loads on 2+ cores)."""
     folder = Path(folder)
+    rejects_file = Path(rejects_file or Path.cwd() / "rejects.csv").resolve()
+    if not rejects_file.parent.is_dir():  # found out now, not after the load is written
+        raise DataError(f"cannot write the rejects file {rejects_file}: "
+                        f"{rejects_file.parent} is not a folder")
     # Counted once: for the progress bars and the choice of a second process.
     lines = {spec.name: _count_rows(folder / spec.name) for spec in contract_files(folder)}
     if parallel is None:
@@ -108,7 +130,7 @@ def load_folder(store: Store, folder, *, rejects_file=None, progress: bool = Tru
             _load_files(store, folder, lines, report, bar, batch_rows, parallel)
     report.counts = store.counts()
     report.seconds = time.perf_counter() - started
-    report.rejects_file = str(Path(rejects_file or Path.cwd() / "rejects.csv").resolve())
+    report.rejects_file = str(rejects_file)
     write_rejects(report.rejects, report.rejects_file)
     return report
 
@@ -197,6 +219,14 @@ def _batches(path: Path, spec: FileSpec, fr: FileReport, rejects: list, batch_ro
     """Yield lists of (line, RowGraph) for rows that passed their own checks."""
     seen: dict[tuple, tuple[int, int]] = {}  # row identity -> (line, digest)
     with open(path, "rb") as raw:
+        start = raw.read(4)
+        for bom, encoding in _OTHER_BOMS:
+            if start.startswith(bom):
+                rejects.append(Reject(spec.name, 1, "", start.hex(" "),
+                                      f"the file is {encoding} text (it starts with a {encoding} "
+                                      "byte-order mark); save it as UTF-8; nothing loaded"))
+                return
+        raw.seek(0)
         # Bytes that are not UTF-8 survive as surrogates so that the row, not
         # the file, is rejected (a Windows-1258 export must not lose good rows).
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
@@ -205,6 +235,11 @@ def _batches(path: Path, spec: FileSpec, fr: FileReport, rejects: list, batch_ro
             header = [h.strip() for h in next(reader)]
         except (StopIteration, csv.Error):
             rejects.append(Reject(spec.name, 1, "", "", "the file has no header row"))
+            return
+        if "\x00" in "".join(header):
+            rejects.append(Reject(spec.name, 1, "", ",".join(header),
+                                  "the header holds NUL bytes (UTF-16 text without a "
+                                  "byte-order mark?); save it as UTF-8; nothing loaded"))
             return
         optional = OPTIONAL_COLUMNS.get(spec.name, ())
         missing = [c for c in spec.columns if c not in header and c not in optional]
@@ -246,15 +281,23 @@ def _check_row(spec, header, values, line, rejects, seen, fr) -> RowGraph | None
     if len(values) != len(header):
         reject("", ",".join(values), f"has {len(values)} fields, the header has {len(header)}")
         return None
-    raw = dict(zip(header, values, strict=True))
     joined = "".join(values)
-    # One scan of the whole row in C; the field-by-field search only for bad rows.
-    if "\x00" in joined or (not joined.isascii() and _UNDECODED.search(joined)):
-        return _bad_bytes(spec, raw, line, rejects)
+    # One scan of the whole row in C; the field-by-field work only for rows it flags.
+    if _SUSPECT.search(joined):
+        if "\x00" in joined or UNDECODED.search(joined):
+            return _bad_bytes(spec, dict(zip(header, values, strict=True)), line, rejects)
+        # Other control characters (a vertical tab pasted from a word processor)
+        # are replaced by a space: the row is good, the character is noise that
+        # no export format (XML above all) may carry.
+        values = [clean(v) for v in values]
+    raw = dict(zip(header, values, strict=True))
     try:
         graph = spec.mapper(Row(raw))
     except DataError as e:
         reject(e.field, str(e.value), e.reason)
+        return None
+    except Exception as e:  # noqa: BLE001 - a check that broke on odd input costs one row
+        reject("", ",".join(values), f"cannot be read ({type(e).__name__}: {e})")
         return None
     if spec.key:
         ident = tuple(raw.get(k, "").strip() for k in spec.key)
@@ -276,14 +319,12 @@ def _check_row(spec, header, values, line, rejects, seen, fr) -> RowGraph | None
 
 def _bad_bytes(spec, raw, line, rejects) -> None:
     for name, value in raw.items():
-        if _UNDECODED.search(value):
-            rejects.append(Reject(spec.name, line, name,
-                                  value.encode("utf-8", "surrogateescape").decode("latin-1"),
+        if UNDECODED.search(value):
+            rejects.append(Reject(spec.name, line, name, value,
                                   "is not valid UTF-8 (save the file as UTF-8)"))
             return None
         if "\x00" in value:
-            rejects.append(Reject(spec.name, line, name, value.replace("\x00", "\\0"),
-                                  "holds a NUL byte"))
+            rejects.append(Reject(spec.name, line, name, value, "holds a NUL byte"))
             return None
     return None
 
@@ -362,8 +403,17 @@ def _write_rels(store: Store, rtype: str, la: str, lb: str, rows: list,
 
 
 def write_rejects(rejects: list[Reject], path) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(REJECT_COLUMNS)
-        for r in sorted(rejects, key=lambda r: (r.file, r.line)):
-            w.writerow(r.as_row())
+    """The rejects CSV, every cell escaped and formula-neutralised; written beside
+    `path` and renamed over it, so it is whole or absent."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(REJECT_COLUMNS)
+            for r in sorted(rejects, key=lambda r: (r.file, r.line)):
+                w.writerow(r.as_row())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

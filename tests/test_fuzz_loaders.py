@@ -2,11 +2,13 @@
 reason, and the good rows among them are all kept."""
 
 import csv
+import io
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph.store import open_store
+from graph.text import has_controls
 from loaders.load import load_folder
 from tests.conftest import lbug_url
 
@@ -42,3 +44,29 @@ def test_persons_file_with_junk_rows(tmp_path_factory, rows):
             for r in report.rejects)
         # Each kept row is one person: conflicting duplicates were rejected.
         assert report.counts["nodes"]["Person"] == fr.loaded
+
+
+raw_field = st.binary(max_size=30).map(lambda b: b.replace(b"\n", b" "))
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(raw_field, min_size=1, max_size=5), min_size=1, max_size=8))
+def test_containers_file_of_arbitrary_bytes(tmp_path_factory, rows):
+    """Any bytes at all: the good row is kept and the rejects file is written, UTF-8,
+    one line per reject, no cell a formula and no control character in it."""
+    folder = tmp_path_factory.mktemp("bytes")
+    body = b"".join(b",".join(r) + b"\n" for r in rows)
+    (folder / "containers.csv").write_bytes(
+        b"container_no,size_type,operator\n" + body + b"WHSU5018375,45G1,ok\n")
+    with open_store(lbug_url(folder)) as store:
+        report = load_folder(store, folder, rejects_file=folder / "r.csv", progress=False)
+        assert store.exists("Container:WHSU5018375") or any(
+            "duplicate" in r.reason for r in report.rejects)
+    text = (folder / "r.csv").read_bytes().decode("utf-8")
+    cells = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(cells) == len(report.rejects) + 1
+    for row in cells[1:]:
+        assert len(row) == 5
+        for cell in row:
+            assert cell[:1] not in ("=", "@", "\t", "\r") and not has_controls(cell)
