@@ -37,6 +37,7 @@ from graph.dutylog import (
     last_given,
     now_utc,
 )
+from graph.text import csv_cell
 
 # What the trail records, and the details each action is expected to carry.
 ACTIONS = {
@@ -53,7 +54,6 @@ ACTIONS = {
     "anchor": "old (the anchor replaced), new (the chain heads anchored now), problems",
 }
 CSV_COLUMNS = ("id", "time", "who", "action", "details")
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 CHAIN_FORMAT = 1
 MIGRATED_KEY = "audit_chain_migrated"  # meta: when records written before the chain got one
 
@@ -327,8 +327,7 @@ def _details(text: str) -> dict:
 
 def _cell(value) -> str:
     """A CSV cell a spreadsheet shows as text, never runs as a formula."""
-    s = "" if value is None else str(value)
-    return "'" + s if s.startswith(_FORMULA) else s
+    return csv_cell("" if value is None else str(value))
 
 
 def write_csv(records, path: str | Path) -> Path:

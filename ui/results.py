@@ -11,12 +11,11 @@ import streamlit as st
 
 from graph import users
 from graph.model import Edge, Node, Path, QueryResult, Subgraph
+from graph.text import csv_cell
 from ui import auth, graphview
 from ui.common import caption
 from ui.i18n import t
 from ui.workspace import workspace
-
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell_text(value) -> str:
@@ -98,8 +97,7 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     safe = df.copy()
     for c in safe.columns:
         if safe[c].dtype == "string" or safe[c].dtype == object:
-            safe[c] = safe[c].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(
-                _FORMULA) else v)
+            safe[c] = safe[c].map(lambda v: csv_cell(v) if isinstance(v, str) else v)
     return safe.to_csv(index=False).encode("utf-8-sig")
 
 
