@@ -80,6 +80,7 @@ class LadybugStore(Store):
         self._probe = None  # fd kept open: closing one drops this process's POSIX locks
         self._index = SearchIndex(index_path(self.path))
         self._index_sig = None  # the database signature the index was last checked at
+        self._seizures = None  # (signature, seizure links) read at that state
         self._ensure_schema()
 
     # --- opening ------------------------------------------------------------
@@ -301,6 +302,24 @@ class LadybugStore(Store):
             rt, fb = schema.rel_type(rtype), schema.label(far)
             out.append((Hop(f"-[r:{rt.name}]-(b:{fb.name})", "", {}, fb.name), count))
         return out
+
+    def seizure_links(self):
+        # One query over all seizures makes LadybugDB scan every label a seizure
+        # may involve (a hash join): read each seizure's links from its key
+        # instead, once per state of the database files.
+        with self._lock:
+            sig = self._signature()
+            if self._seizures is not None and self._seizures[0] == sig:
+                return self._seizures[1]
+            sz = schema.label("Seizure")
+            out: dict[str, set[str]] = {}
+            for (key,) in self.read(f"MATCH (s:{sz.name}) RETURN s.{sz.key}")[1]:
+                for (ref,) in self.read(
+                        f"MATCH (s:{sz.name} {{{sz.key}: $k}}) MATCH (s)-[:INVOLVES]->(n) "
+                        f"RETURN n.{REF}", {"k": key})[1]:
+                    out.setdefault(ref, set()).add(schema.make_ref(sz.name, key))
+            self._seizures = (sig, out)
+            return out
 
     # --- search index -------------------------------------------------------
     def find_terms(self, groups, labels, cap):

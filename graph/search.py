@@ -224,11 +224,13 @@ def _fuzzy(store, words, labels):
     return [(ref, "fuzzy") for _, ref in scored], nodes, capped or len(refs) > FETCHED
 
 
+def seizure_links(store) -> dict[str, set[str]]:
+    """Ref of everything a seizure involves -> the seizures' refs."""
+    return store.seizure_links()
+
+
 def seized_refs(store) -> set[str]:
-    """Refs of everything a seizure involves (seizures are few: a small scan)."""
-    _, rows = store.read(f"MATCH (s:{_SEIZURE}) MATCH (s)-[:{_INVOLVES}]->(n) "
-                         f"RETURN DISTINCT n.{schema.REF}")
-    return {r[0] for r in rows}
+    return set(seizure_links(store))
 
 
 def _exact_prop(node: Node, qc: str) -> str | None:

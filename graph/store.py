@@ -19,7 +19,7 @@ from graph import schema
 from graph.errors import NotFound, SchemaError
 from graph.model import Node, Path, QueryResult, Subgraph
 from graph.schema import REF, SEARCH, SOURCE
-from graph.search import SearchResult, scan_conditions, seized_refs
+from graph.search import SearchResult, scan_conditions, seizure_links
 from graph.search import search as ranked_search
 from graph.text import search_text
 
@@ -174,6 +174,16 @@ class Store(ABC):
         rows.sort()
         return rows[:cap], len(rows) > cap
 
+    def seizure_links(self) -> dict[str, set[str]]:
+        """Ref of everything a seizure involves -> the seizures' refs (seizures
+        are few: reading their label whole is a small scan)."""
+        _, rows = self.read(f"MATCH (s:{_SEIZURE}) MATCH (s)-[:{_INVOLVES}]->(n) "
+                            f"RETURN n.{REF}, s.{REF}")
+        out: dict[str, set[str]] = {}
+        for ref, seizure in rows:
+            out.setdefault(ref, set()).add(seizure)
+        return out
+
     def rebuild_search_index(self) -> int:
         """Make the search index agree with the stored nodes; how many it holds."""
         return 0
@@ -290,10 +300,18 @@ class Store(ABC):
                     for k, c in self.degrees(lname, ks).items():
                         deg[schema.make_ref(lname, k)] = c
             if order == "risk":
-                seized = seized_refs(self) | {n.id for n in nodes.values()
-                                              if n.label == _SEIZURE}
+                links = seizure_links(self)
+                hub = links.get(schema.make_ref(lb.name, key), set())
                 wanted = set(priority or ())
-                rank = lambda n: (n.id not in seized, n.id not in wanted,  # noqa: E731
+
+                def seized(n) -> int:
+                    """0: shares a seizure with the hub (or is one of its seizures);
+                    1: linked to another seizure; 2: neither."""
+                    if n.id in hub or links.get(n.id, set()) & hub:
+                        return 0
+                    return 1 if n.id in links or n.label == _SEIZURE else 2
+
+                rank = lambda n: (seized(n), n.id not in wanted,  # noqa: E731
                                   -deg.get(n.id, 0), n.id)
             else:
                 sign = -1 if order == "most" else 1
