@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
@@ -69,6 +70,9 @@ SEARCH_INDEX = f"{_NAME_PREFIX}_search"
 # embedded index reads it; this analyzer splits it into exactly those words.
 # ("standard-folding" would also drop English stop words: "An" in "Nguyễn Văn An".)
 SEARCH_ANALYZER = "standard-no-stop-words"
+
+
+_OLD_TEXT = re.compile(r"[^0-9a-z ]")
 
 
 def _fulltext_ddl() -> str:
@@ -264,12 +268,23 @@ class Neo4jStore(Store):
         return rows[:cap], len(rows) > cap
 
     def _search_online(self) -> bool:
+        """Whether the index can answer: it exists, is populated, and the search
+        text it indexes is in the current format (one node per label sampled;
+        older versions wrote "a | b@c" text: `rebuild_search_index` rewrites it)."""
         if getattr(self, "_online", False):
             return True
         _, rows = self.read("SHOW INDEXES YIELD name, state WHERE name = $n RETURN state",
                             {"n": SEARCH_INDEX})
-        self._online = bool(rows) and rows[0][0] == "ONLINE"
-        return self._online
+        online = bool(rows) and rows[0][0] == "ONLINE"
+        for lb in schema.LABELS if online else ():
+            _, got = self.read(f"MATCH (n:{lb.name}) RETURN n.{SEARCH} LIMIT 1")
+            if got and got[0][0] and _OLD_TEXT.search(got[0][0]):
+                log.warning("Neo4j at %s: search text in an older format; searching by "
+                            "scan until the search index is rebuilt", self.url)
+                online = False
+                break
+        self._online = online
+        return online
 
     def rebuild_search_index(self) -> int:
         """Rewrite each node's search text from its properties (stores loaded by

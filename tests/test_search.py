@@ -188,6 +188,26 @@ def test_index_is_kept_beside_the_store_and_readers_see_it(sample_lbug_url, tmp_
     assert SAMPLE.exists()
 
 
+def test_neo4j_index_is_full_text_and_old_text_is_detected(sample_neo4j):
+    from graph.neo4j_store import SEARCH_ANALYZER, SEARCH_INDEX
+
+    _, rows = sample_neo4j.read("SHOW INDEXES YIELD name, type, state, options "
+                                "WHERE name = $n RETURN type, state, options", {"n": SEARCH_INDEX})
+    kind, state, options = rows[0]
+    assert (kind, state) == ("FULLTEXT", "ONLINE")
+    assert options["indexConfig"]["fulltext.analyzer"] == SEARCH_ANALYZER
+    assert sample_neo4j._search_online()
+    # text written by an older version ("a | b@c"): detected, searched by scan, then fixed
+    sample_neo4j.write("MATCH (n:Country) SET n.search_text = n.search_text + ' | old@text'")
+    with open_store(sample_neo4j.url) as s:
+        assert not s._search_online()
+        assert s.search_ranked("Viet Nam").results[0].node.id == "Country:VN"
+        assert s.rebuild_search_index() > 20000
+        assert s._search_online()
+        assert s.search_ranked("Viet Nam").results[0].node.id == "Country:VN"
+        assert s.search_ranked("old").results == []
+
+
 # --- typo tolerance on names that are not in the sample (last: it empties Neo4j) -------
 @pytest.fixture(params=["ladybug", "neo4j"])
 def typo_store(request, tmp_path):
