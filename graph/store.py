@@ -29,7 +29,7 @@ ORDERS = ("risk", "most", "least", "newest", "key")
 DEFAULT_ORDER = "risk"
 # Above this many neighbours of one hub, the "risk" order ranks the rest (after
 # seized and priority ones) by key instead of reading every neighbour's degree.
-RISK_DEGREES = 5000
+RISK_DEGREES = 300
 DEFAULT_ROW_LIMIT = 1000
 DEFAULT_TIMEOUT_S = 30
 
@@ -272,6 +272,42 @@ class Store(ABC):
                 out[k] += c
         return dict(out)
 
+    def _risk_of_many(self, lb, key, hops, cap, refs, priority):
+        """The "risk" order on a hub with many neighbours: those sharing a seizure
+        with it, linked to another seizure, or in `priority` first, read one by
+        one by key; the rest in key order (no degree read per neighbour)."""
+        links = seizure_links(self)
+        hub = links.get(schema.make_ref(lb.name, key), set())
+        wanted = set(priority or ())
+
+        def rank(ref):
+            tier = 0 if ref in hub or links.get(ref, set()) & hub else (
+                1 if ref in links or ref.startswith(f"{_SEIZURE}:") else 2)
+            return tier, ref not in wanted, ref
+        special = sorted((r for r in refs if rank(r)[:2] != (2, True)), key=rank)[:cap]
+        start = f"MATCH (a:{lb.name} {{{lb.key}: $key}}) "
+        rows = []
+        for ref in special:
+            fb, bkey = schema.parse_ref(ref)
+            for pattern, where, params, far in hops:
+                if far not in (None, fb.name):
+                    continue
+                rows += self.read(f"{start}MATCH (b:{fb.name} {{{fb.key}: $bkey}}) "
+                                  f"MATCH (a){pattern}{where} RETURN a, r, b",
+                                  {**params, "key": key, "bkey": bkey})[1]
+        rest = []
+        if len(special) < cap:
+            for pattern, where, params, _far in hops:
+                rest += self.read(f"{start}MATCH (a){pattern}{where} RETURN a, r, b "
+                                  f"ORDER BY b.{REF} LIMIT $cap",
+                                  {**params, "key": key, "cap": cap})[1]
+            chosen = set(special)
+            rest = sorted((row for row in rest if row[2].id not in chosen),
+                          key=lambda row: (row[2].id, str(row[1].id)))
+        place = {ref: i for i, ref in enumerate(special)}
+        rows.sort(key=lambda row: (place[row[2].id], str(row[1].id)))
+        return (rows + rest)[:cap]
+
     def _type_counts(self, lb, key, labels, rel_types) -> dict[str, int]:
         """"TYPE>Label" -> how many relationships join one node to such neighbours."""
         pattern, where, params = self._hop_pattern(labels, rel_types)
@@ -288,6 +324,13 @@ class Store(ABC):
             # Rank candidates in Python; done in steps so the Cypher stays in
             # the subset both engines share.
             start = f"MATCH (a:{lb.name} {{{lb.key}: $key}}) MATCH (a)"
+            if order == "risk":
+                refs = set()
+                for pattern, where, params, _far in hops:
+                    refs.update(r[0] for r in self.read(f"{start}{pattern}{where} RETURN b.{REF}",
+                                                        {**params, "key": key})[1])
+                if len(refs) > RISK_DEGREES:
+                    return self._risk_of_many(lb, key, hops, cap, refs, priority)
             found = []
             for pattern, where, params, _far in hops:
                 found += self.read(f"{start}{pattern}{where} RETURN a, r, b",

@@ -43,7 +43,15 @@ def test_flight_summary(sample_store):
         sample_store.summary("Flight:VN18@1999-01-01")
 
 
-def test_risk_order_shows_the_seized_passengers_first(sample_store):
+@pytest.fixture(params=["few", "many"])
+def hub_size(request, monkeypatch):
+    """"many": the hub counts as one with many neighbours (no degrees read)."""
+    if request.param == "many":
+        monkeypatch.setattr("graph.store.RISK_DEGREES", 10)
+    return request.param
+
+
+def test_risk_order_shows_the_seized_passengers_first(sample_store, hub_size):
     sub = sample_store.neighbours(FLIGHT, labels=["Person"], cap=50)
     assert SEIZED <= set(sub.nodes)
     assert sub.left_out == {FLIGHT: 105}
@@ -154,11 +162,12 @@ HOT = [
     ("neighbours 2 hops", lambda s: s.neighbours(CONTAINER, hops=2)),
     ("neighbours most", lambda s: s.neighbours(FLIGHT, labels=["Person"], cap=5, order="most")),
     ("neighbours newest", lambda s: s.neighbours(VIET_TRAN, cap=5, order="newest")),
+    ("neighbours risk", lambda s: s.neighbours(FLIGHT, cap=6, priority={"Person:P000006"})),
 ]
 
 
 @pytest.mark.parametrize(("name", "call"), HOT, ids=[h[0] for h in HOT])
-def test_hot_reads_use_indexes(sample_store, name, call):
+def test_hot_reads_use_indexes(sample_store, hub_size, name, call):
     check = _ladybug_scans if sample_store.kind == "ladybug" else _neo4j_scans
     sample_store.search_ranked("warm up")  # opening checks the index once (counts labels)
     with Recorder(sample_store) as rec:
