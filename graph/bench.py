@@ -129,6 +129,9 @@ def latencies(store: Store, persons: int, samples: int, budget_s: float, seed: i
     out: dict[str, dict] = {}
     out["search"] = _timed(lambda k: len(store.search(names.get(k, k), limit=20)), ids,
                            budget_s, store)
+    if hasattr(store, "summary"):
+        out["neighbour summary"] = _timed(lambda k: len(store.summary(f"Person:{k}")), ids,
+                                          budget_s, store)
     out["neighbours 2 hops (cap 500)"] = _timed(
         lambda k: len(store.neighbours(f"Person:{k}", hops=2, cap=500).nodes), ids, budget_s, store)
     pairs = list(zip(ids, ids[1:] + ids[:1], strict=True))

@@ -29,12 +29,16 @@ from graph import schema
 from graph.errors import QueryError, ReadOnlyError, StoreUnavailable
 from graph.model import Edge, Node, Path, QueryResult, Subgraph
 from graph.schema import FLOAT, INT, REF, SEARCH, STR
+from graph.search_index import SearchIndex, index_path
 from graph.store import (
     DEFAULT_CAP,
+    DEFAULT_ORDER,
     Hop,
     Store,
     WriteCounts,
+    check_order,
     dedupe_rows,
+    left_out_by_type,
     merge_props,
     rel_identity,
     search_text_for,
@@ -74,6 +78,9 @@ class LadybugStore(Store):
         self._rw = None  # Connection while inside writing()
         self._rw_depth = 0
         self._probe = None  # fd kept open: closing one drops this process's POSIX locks
+        self._index = SearchIndex(index_path(self.path))
+        self._index_sig = None  # the database signature the index was last checked at
+        self._seizures = None  # (signature, seizure links) read at that state
         self._ensure_schema()
 
     # --- opening ------------------------------------------------------------
@@ -191,6 +198,7 @@ class LadybugStore(Store):
     def close(self) -> None:
         with self._lock:
             self._close_reader()
+            self._index.close()
             if self._probe is not None:
                 os.close(self._probe)
                 self._probe = None
@@ -246,21 +254,27 @@ class LadybugStore(Store):
     # and returning whole nodes filled the buffer pool at 100,000 persons;
     # `a.key IN $keys` scans the label. A single key is an index lookup (a
     # fraction of a millisecond), so neighbourhoods are read one node at a time.
-    def expand(self, nodes, labels=(), rel_types=(), cap=DEFAULT_CAP, order="key"):
+    def expand(self, nodes, labels=(), rel_types=(), cap=DEFAULT_CAP, order=DEFAULT_ORDER,
+               priority=()):
         labels, rel_types = schema.check_labels(labels), schema.check_rel_types(rel_types)
+        check_order(order)
         sub = Subgraph()
         for n in nodes:
             lb = schema.label(n.label)
             hops = self._hops_of(lb, n.key, labels, rel_types)
             total = sum(c for _, c in hops)
             if total > cap:
-                rows = self._top_neighbours(lb, n.key, [h for h, _ in hops], cap, order)
+                rows = self._top_neighbours(lb, n.key, [h for h, _ in hops], cap, order,
+                                            priority)
                 sub.left_out[n.id] = total - cap
+                sub.left_out_by_type[n.id] = left_out_by_type(
+                    {f"{h.pattern.split(':')[1].split(']')[0]}>{h.far}": c for h, c in hops},
+                    rows)
             else:
                 rows = []
                 for h, _ in hops:
-                    rows += self.read(f"MATCH (a:{lb.name} {{{lb.key}: $key}}){h.pattern} "
-                                      f"RETURN a, r, b", {"key": n.key})[1]
+                    rows += self.read(f"MATCH (a:{lb.name} {{{lb.key}: $key}}) "
+                                      f"MATCH (a){h.pattern} RETURN a, r, b", {"key": n.key})[1]
             self._add_rows(sub, rows)
         return sub
 
@@ -270,7 +284,7 @@ class LadybugStore(Store):
         pattern, where, params = self._hop_pattern(labels, rel_types)
         out = {}
         for k in keys:
-            rows = self.read(f"MATCH (a:{lb.name} {{{lb.key}: $key}}){pattern}{where} "
+            rows = self.read(f"MATCH (a:{lb.name} {{{lb.key}: $key}}) MATCH (a){pattern}{where} "
                              f"RETURN count(r)", {**params, "key": k})[1]
             if rows and rows[0][0]:
                 out[k] = rows[0][0]
@@ -280,7 +294,7 @@ class LadybugStore(Store):
         """The (type, far label) patterns that hold neighbours of one node, with
         how many each holds."""
         pattern, where, params = self._hop_pattern(labels, rel_types)
-        rows = self.read(f"MATCH (a:{lb.name} {{{lb.key}: $key}}){pattern}{where} "
+        rows = self.read(f"MATCH (a:{lb.name} {{{lb.key}: $key}}) MATCH (a){pattern}{where} "
                          f"RETURN label(r), label(b), count(*)", {**params, "key": key})[1]
         out = []
         for rtype, far, count in sorted(rows):
@@ -288,6 +302,72 @@ class LadybugStore(Store):
             rt, fb = schema.rel_type(rtype), schema.label(far)
             out.append((Hop(f"-[r:{rt.name}]-(b:{fb.name})", "", {}, fb.name), count))
         return out
+
+    def seizure_links(self):
+        # One query over all seizures makes LadybugDB scan every label a seizure
+        # may involve (a hash join): read each seizure's links from its key
+        # instead, once per state of the database files.
+        with self._lock:
+            sig = self._signature()
+            if self._seizures is not None and self._seizures[0] == sig:
+                return self._seizures[1]
+            sz = schema.label("Seizure")
+            out: dict[str, set[str]] = {}
+            for (key,) in self.read(f"MATCH (s:{sz.name}) RETURN s.{sz.key}")[1]:
+                for (ref,) in self.read(
+                        f"MATCH (s:{sz.name} {{{sz.key}: $k}}) MATCH (s)-[:INVOLVES]->(n) "
+                        f"RETURN n.{REF}", {"k": key})[1]:
+                    out.setdefault(ref, set()).add(schema.make_ref(sz.name, key))
+            self._seizures = (sig, out)
+            return out
+
+    # --- search index -------------------------------------------------------
+    def find_terms(self, groups, labels, cap):
+        if self._index_trusted():
+            return self._index.find(groups, labels, cap)
+        return super().find_terms(groups, labels, cap)
+
+    def rebuild_search_index(self) -> int:
+        """Read every node's search text from the store into the index, anew."""
+        with self._lock:
+            parts = []
+            for lb in schema.LABELS:
+                _, rows = self.read(f"MATCH (n:{lb.name}) RETURN n.{lb.key}, n.{SEARCH}")
+                parts.append((lb.name, [(schema.make_ref(lb.name, k), st) for k, st in rows]))
+            self._index.replace_all(parts)
+            self._index_sig = None
+            return sum(len(rows) for _, rows in parts)
+
+    def _index_trusted(self) -> bool:
+        """Whether the index agrees with the store; rebuilt here when it does not
+        and no other process is writing (then the caller scans instead)."""
+        with self._lock:
+            sig = self._signature()
+            if self._rw is None and sig == self._index_sig and not self._index.dirty():
+                return True
+            if not self._index.dirty() and self._index.counts() == self._node_counts():
+                self._index_sig = sig
+                return True
+            if self._writer_active():
+                return False
+            self.rebuild_search_index()
+            self._index_sig = self._signature()
+            return True
+
+    def _node_counts(self) -> dict[str, int]:
+        out = {}
+        for lb in schema.LABELS:
+            n = self.read(f"MATCH (n:{lb.name}) RETURN count(n)")[1][0][0]
+            if n:
+                out[lb.name] = n
+        return out
+
+    def _index_begin(self) -> None:
+        """Before a node write (the write lock held): bring a stale index up to
+        date, then mark it dirty until the write's rows are in it."""
+        if self._index.dirty():
+            self.rebuild_search_index()
+        self._index.mark_dirty()
 
     # --- writes -------------------------------------------------------------
     def write(self, cypher, params=None):
@@ -304,6 +384,7 @@ class LadybugStore(Store):
         if not rows:
             return counts
         with self.writing() as conn:
+            self._index_begin()
             existing = {}
             for key, node in self._lookup(conn, lb, [r[lb.key] for r in rows]):
                 existing[key] = node
@@ -330,6 +411,8 @@ class LadybugStore(Store):
                 conn.execute(f"UNWIND $rows AS r MATCH (n:{lb.name} {{{lb.key}: r.{lb.key}}}) "
                              f"SET {sets}", {"rows": changed})
             counts.created, counts.updated = len(new), len(changed)
+            self._index.put(lb.name, [(schema.make_ref(lb.name, r[lb.key]), r.get(SEARCH))
+                                      for r in new + changed])
         return counts
 
     def insert_nodes(self, label, rows):
@@ -339,12 +422,15 @@ class LadybugStore(Store):
         if not rows:
             return WriteCounts()
         with self.writing() as conn:
+            self._index_begin()
             for r in rows:
                 r[SEARCH] = r.get(SEARCH) or search_text_for(lb.name, r)
             count_q = f"MATCH (n:{lb.name}) RETURN count(n)"
             before = _count(conn, count_q)
             conn.execute(f"COPY {lb.name} FROM $t", {"t": _arrow(rows, lb.all_props())})
             _verify(_count(conn, count_q) - before, len(rows), lb.name)
+            self._index.put(lb.name, [(schema.make_ref(lb.name, r[lb.key]), r[SEARCH])
+                                      for r in rows])
         return WriteCounts(created=len(rows))
 
     def insert_relationships(self, rel, from_label, to_label, rows):

@@ -48,6 +48,8 @@ class Subgraph:
     edges: dict[tuple, Edge] = field(default_factory=dict)
     # node id -> how many neighbours were left out by the expansion cap
     left_out: dict[str, int] = field(default_factory=dict)
+    # node id -> {"TYPE>Label": how many of those the cap left out}
+    left_out_by_type: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def add_node(self, node: Node) -> None:
         self.nodes.setdefault(node.id, node)
@@ -72,6 +74,7 @@ class Subgraph:
         for e in other.edges.values():
             self.add_edge(e)
         self.left_out.update(other.left_out)
+        self.left_out_by_type.update(other.left_out_by_type)
 
     def to_json(self) -> dict:
         nodes = sorted(self.nodes.values(), key=lambda n: n.id)
@@ -79,6 +82,9 @@ class Subgraph:
         out = {"nodes": [n.to_json() for n in nodes], "edges": [e.to_json() for e in edges]}
         if self.left_out:
             out["left_out"] = dict(sorted(self.left_out.items()))
+        by_type = {k: v for k, v in sorted(self.left_out_by_type.items()) if v}
+        if by_type:
+            out["left_out_by_type"] = by_type
         return out
 
 

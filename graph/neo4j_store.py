@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
@@ -38,7 +39,8 @@ from neo4j import time as nt
 from graph import schema
 from graph.errors import QueryError, ReadOnlyError, SchemaError, StoreUnavailable
 from graph.model import Edge, Node, Path, QueryResult
-from graph.schema import FLOAT, INT, SEARCH, SOURCE
+from graph.schema import FLOAT, INT, REF, SEARCH, SOURCE
+from graph.search import lucene
 from graph.store import (
     Store,
     WriteCounts,
@@ -63,6 +65,21 @@ INSERT_BATCH = 20000  # rows per transaction on the look-up-free insert path
 _READ_RETRY_S, _WRITE_RETRY_S = 5, 30
 _CONNECT_S = 10
 _NAME_PREFIX = "cg"  # schema objects this store creates: cg_<Label>_<purpose>
+SEARCH_INDEX = f"{_NAME_PREFIX}_search"
+# search_text is folded by graph/text.py into plain [a-z0-9] words, as the
+# embedded index reads it; this analyzer splits it into exactly those words.
+# ("standard-folding" would also drop English stop words: "An" in "Nguyễn Văn An".)
+SEARCH_ANALYZER = "standard-no-stop-words"
+
+
+_OLD_TEXT = re.compile(r"[^0-9a-z ]")
+
+
+def _fulltext_ddl() -> str:
+    labels = "|".join(lb.name for lb in schema.LABELS)
+    return (f"CREATE FULLTEXT INDEX {SEARCH_INDEX} IF NOT EXISTS FOR (n:{labels}) "
+            f"ON EACH [n.{SEARCH}] OPTIONS {{indexConfig: {{`fulltext.analyzer`: "
+            f"'{SEARCH_ANALYZER}', `fulltext.eventually_consistent`: false}}}}")
 
 
 class Neo4jStore(Store):
@@ -178,6 +195,9 @@ class Neo4jStore(Store):
                 if rec["entityType"] == "NODE" and rec["properties"]:
                     have.add((rec["type"], rec["labelsOrTypes"][0], rec["properties"][0]))
             missing = [ddl for ident, ddl in wanted if ident not in have]
+            names = {rec["name"] for rec in s.run("SHOW INDEXES YIELD name")}
+            if SEARCH_INDEX not in names:
+                missing.append(_fulltext_ddl())
             if not missing:
                 return
             try:
@@ -231,6 +251,62 @@ class Neo4jStore(Store):
         _, rows = self.read(cypher, {"a": a.key, "b": b.key, "labels": list(labels),
                                      "limit": limit * 4})
         return [row[0] for row in rows]
+
+    # --- search index ----------------------------------------------------------------
+    def find_terms(self, groups, labels, cap):
+        """From the full-text index, which Neo4j keeps in step with every write;
+        a scan while the index is missing or still being populated."""
+        if not self._search_online():
+            return super().find_terms(groups, labels, cap)
+        everything = set(labels) >= {lb.name for lb in schema.LABELS}
+        where = "" if everything else f" WHERE {self.label_expr('node')} IN $labels"
+        _, rows = self.read(
+            f"CALL db.index.fulltext.queryNodes('{SEARCH_INDEX}', $q) YIELD node "
+            f"WITH node{where} RETURN node.{REF}, node.{SEARCH} ORDER BY node.{REF} "
+            f"LIMIT $lim", {"q": lucene(groups), "labels": list(labels), "lim": cap + 1})
+        rows = [(ref, st or "") for ref, st in rows]
+        return rows[:cap], len(rows) > cap
+
+    def _search_online(self) -> bool:
+        """Whether the index can answer: it exists, is populated, and the search
+        text it indexes is in the current format (one node per label sampled;
+        older versions wrote "a | b@c" text: `rebuild_search_index` rewrites it)."""
+        if getattr(self, "_online", False):
+            return True
+        _, rows = self.read("SHOW INDEXES YIELD name, state WHERE name = $n RETURN state",
+                            {"n": SEARCH_INDEX})
+        online = bool(rows) and rows[0][0] == "ONLINE"
+        for lb in schema.LABELS if online else ():
+            _, got = self.read(f"MATCH (n:{lb.name}) RETURN n.{SEARCH} LIMIT 1")
+            if got and got[0][0] and _OLD_TEXT.search(got[0][0]):
+                log.warning("Neo4j at %s: search text in an older format; searching by "
+                            "scan until the search index is rebuilt", self.url)
+                online = False
+                break
+        self._online = online
+        return online
+
+    def rebuild_search_index(self) -> int:
+        """Rewrite each node's search text from its properties (stores loaded by
+        older versions hold another format), then wait for the index."""
+        total = 0
+        for lb in schema.LABELS:
+            _, rows = self.read(f"MATCH (n:{lb.name}) RETURN n")
+            fix = []
+            for (n,) in rows:
+                text = search_text_for(lb.name, {lb.key: n.key, **n.properties})
+                if text != n.properties.get(SEARCH):
+                    fix.append({"k": n.key, "t": text})
+            for i in range(0, len(fix), BATCH):
+                self.write(f"UNWIND $rows AS r MATCH (n:{lb.name} {{{lb.key}: r.k}}) "
+                           f"SET n.{SEARCH} = r.t", {"rows": fix[i:i + BATCH]})
+            total += len(rows)
+        with self._session(WRITE_ACCESS) as s:
+            if SEARCH_INDEX not in {r["name"] for r in s.run("SHOW INDEXES YIELD name")}:
+                s.run(_fulltext_ddl()).consume()
+            s.run("CALL db.awaitIndexes(300)").consume()
+        self._online = False
+        return total
 
     # --- writes -------------------------------------------------------------------
     def write(self, cypher, params=None):

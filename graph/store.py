@@ -19,10 +19,17 @@ from graph import schema
 from graph.errors import NotFound, SchemaError
 from graph.model import Node, Path, QueryResult, Subgraph
 from graph.schema import REF, SEARCH, SOURCE
-from graph.text import compact, fold, search_text, search_tokens
+from graph.search import SearchResult, scan_conditions, seizure_links
+from graph.search import search as ranked_search
+from graph.text import search_text
 
 ENV_STORE = "CUSTOMS_GRAPH_STORE"
 DEFAULT_CAP = 50  # neighbours shown per node before "N more"
+ORDERS = ("risk", "most", "least", "newest", "key")
+DEFAULT_ORDER = "risk"
+# Above this many neighbours of one hub, the "risk" order ranks the rest (after
+# seized and priority ones) by key instead of reading every neighbour's degree.
+RISK_DEGREES = 300
 DEFAULT_ROW_LIMIT = 1000
 DEFAULT_TIMEOUT_S = 30
 
@@ -143,32 +150,68 @@ class Store(ABC):
             return False
 
     def search(self, text: str, labels=None, limit: int = 20) -> list[Node]:
-        """Entities whose name or key holds every word of `text`, diacritics-blind;
-        exact keys first, then prefixes, then the rest."""
-        tokens = search_tokens(text)
-        if not tokens:
-            return []
-        wanted = [schema.label(n) for n in labels] if labels else list(schema.LABELS)
-        conds = " AND ".join(f"n.{SEARCH} CONTAINS $t{i}" for i in range(len(tokens)))
-        params = {f"t{i}": t for i, t in enumerate(tokens)}
-        params.update(lim=limit * 5, key=text.strip())
-        found: dict[str, Node] = {}
-        for lb in wanted:
-            _, exact = self.read(f"MATCH (n:{lb.name} {{{lb.key}: $key}}) RETURN n", params)
+        """The nodes of `search_ranked`, best first (the older contract)."""
+        return self.search_ranked(text, labels, limit).nodes
+
+    def search_ranked(self, text: str, labels=None, limit: int = 20,
+                      offset: int = 0) -> SearchResult:
+        """Ranked search (graph/search.py): a typed REF, exact identifiers, key
+        prefixes, names, then typo-tolerant matches; each hit says why it matched."""
+        return ranked_search(self, text, labels, limit, offset)
+
+    def find_terms(self, groups, labels, cap: int) -> tuple[list[tuple[str, str]], bool]:
+        """(ref, search text) of the first `cap` nodes of `labels` in ref order
+        that may match every group of terms (graph/search.py checks each), and
+        whether more matched. This default scans each label; the stores answer
+        from their full-text index and fall back here when it cannot be trusted."""
+        cond, params = scan_conditions(groups)
+        rows = []
+        for name in labels:
+            lb = schema.label(name)
+            _, got = self.read(f"MATCH (n:{lb.name}) WHERE {cond} RETURN n.{lb.key}, n.{SEARCH}",
+                               params)
+            rows += [(schema.make_ref(lb.name, k), st or "") for k, st in got]
+        rows.sort()
+        return rows[:cap], len(rows) > cap
+
+    def seizure_links(self) -> dict[str, set[str]]:
+        """Ref of everything a seizure involves -> the seizures' refs (seizures
+        are few: reading their label whole is a small scan)."""
+        _, rows = self.read(f"MATCH (s:{_SEIZURE}) MATCH (s)-[:{_INVOLVES}]->(n) "
+                            f"RETURN n.{REF}, s.{REF}")
+        out: dict[str, set[str]] = {}
+        for ref, seizure in rows:
+            out.setdefault(ref, set()).add(seizure)
+        return out
+
+    def rebuild_search_index(self) -> int:
+        """Make the search index agree with the stored nodes; how many it holds."""
+        return 0
+
+    def summary(self, ref: str) -> list[dict]:
+        """How many neighbours of each label `ref` has through each relationship
+        type and direction, counted by the database."""
+        lb, key = schema.parse_ref(ref)
+        self.get(ref)
+        out = []
+        for direction, pattern in (("out", "-[r]->(b)"), ("in", "<-[r]-(b)")):
             _, rows = self.read(
-                f"MATCH (n:{lb.name}) WHERE {conds} RETURN n ORDER BY n.{lb.key} LIMIT $lim",
-                params)
-            for row in exact + rows:
-                found.setdefault(row[0].id, row[0])
-        order = {lb.name: i for i, lb in enumerate(schema.LABELS)}
-        q_fold, q_compact = fold(text), compact(text)
-        return sorted(found.values(),
-                      key=lambda n: (_rank(n, q_fold, q_compact), order[n.label], n.key))[:limit]
+                f"MATCH (a:{lb.name} {{{lb.key}: $key}}) MATCH (a){pattern} "
+                f"RETURN {self.type_expr('r')}, {self.label_expr('b')}, count(*)", {"key": key})
+            out += [{"label": far, "type": t, "direction": direction, "count": int(c)}
+                    for t, far, c in rows]
+        order = {x.name: i for i, x in enumerate(schema.LABELS)}
+        out.sort(key=lambda d: (-d["count"], order.get(d["label"], 99), d["type"],
+                                d["direction"]))
+        return out
 
     def neighbours(self, ref: str, hops: int = 1, labels=None, rel_types=None,
-                   cap: int = DEFAULT_CAP) -> Subgraph:
+                   cap: int = DEFAULT_CAP, order: str = DEFAULT_ORDER,
+                   priority=()) -> Subgraph:
         """The neighbourhood of `ref` to `hops` hops. A node with more than `cap`
-        neighbours contributes `cap` of them and records how many were left out."""
+        neighbours contributes the `cap` that `order` puts first and records how
+        many were left out (`priority`: refs the "risk" order puts first after
+        seized ones, e.g. the watchlist's hits)."""
         if hops < 1:
             raise SchemaError("hops must be at least 1")
         labels, rel_types = schema.check_labels(labels), schema.check_rel_types(rel_types)
@@ -177,7 +220,7 @@ class Store(ABC):
         sub.add_node(start)
         frontier, seen = [start], {start.id}
         for _ in range(hops):
-            found = self.expand(frontier, labels, rel_types, cap)
+            found = self.expand(frontier, labels, rel_types, cap, order, priority)
             frontier = []
             for n in found.nodes.values():
                 if n.id not in seen:
@@ -187,10 +230,12 @@ class Store(ABC):
         return sub
 
     def expand(self, nodes: list[Node], labels=(), rel_types=(), cap: int = DEFAULT_CAP,
-               order: str = "key") -> Subgraph:
+               order: str = DEFAULT_ORDER, priority=()) -> Subgraph:
         """One hop out of `nodes`: neighbours and the edges to them, capped per node.
-        order: "key" (stable), "most" / "least" connected first, "newest" first."""
+        order: "risk" (linked to a seizure, then in `priority`, then most connected),
+        "most" / "least" connected first, "newest" first, "key" (stable)."""
         labels, rel_types = schema.check_labels(labels), schema.check_rel_types(rel_types)
+        check_order(order)
         sub = Subgraph()
         by_label: dict[str, list[str]] = defaultdict(list)
         for n in nodes:
@@ -207,9 +252,12 @@ class Store(ABC):
                 self._add_rows(sub, rows)
             for k in keys:
                 if degree.get(k, 0) > cap:
-                    rows = self._top_neighbours(lb, k, hops, cap, order)
+                    rows = self._top_neighbours(lb, k, hops, cap, order, priority)
                     self._add_rows(sub, rows)
-                    sub.left_out[schema.make_ref(lb.name, k)] = degree[k] - cap
+                    ref = schema.make_ref(lb.name, k)
+                    sub.left_out[ref] = degree[k] - cap
+                    sub.left_out_by_type[ref] = left_out_by_type(
+                        self._type_counts(lb, k, labels, rel_types), rows)
         return sub
 
     def degrees(self, label_name: str, keys: list[str], labels=(), rel_types=()) -> dict[str, int]:
@@ -224,32 +272,98 @@ class Store(ABC):
                 out[k] += c
         return dict(out)
 
-    def _top_neighbours(self, lb, key, hops, cap, order):
+    def _risk_of_many(self, lb, key, hops, cap, refs, priority):
+        """The "risk" order on a hub with many neighbours: those sharing a seizure
+        with it, linked to another seizure, or in `priority` first, read one by
+        one by key; the rest in key order (no degree read per neighbour)."""
+        links = seizure_links(self)
+        hub = links.get(schema.make_ref(lb.name, key), set())
+        wanted = set(priority or ())
+
+        def rank(ref):
+            tier = 0 if ref in hub or links.get(ref, set()) & hub else (
+                1 if ref in links or ref.startswith(f"{_SEIZURE}:") else 2)
+            return tier, ref not in wanted, ref
+        special = sorted((r for r in refs if rank(r)[:2] != (2, True)), key=rank)[:cap]
+        start = f"MATCH (a:{lb.name} {{{lb.key}: $key}}) "
+        rows = []
+        for ref in special:
+            fb, bkey = schema.parse_ref(ref)
+            for pattern, where, params, far in hops:
+                if far not in (None, fb.name):
+                    continue
+                rows += self.read(f"{start}MATCH (b:{fb.name} {{{fb.key}: $bkey}}) "
+                                  f"MATCH (a){pattern}{where} RETURN a, r, b",
+                                  {**params, "key": key, "bkey": bkey})[1]
+        rest = []
+        if len(special) < cap:
+            for pattern, where, params, _far in hops:
+                rest += self.read(f"{start}MATCH (a){pattern}{where} RETURN a, r, b "
+                                  f"ORDER BY b.{REF} LIMIT $cap",
+                                  {**params, "key": key, "cap": cap})[1]
+            chosen = set(special)
+            rest = sorted((row for row in rest if row[2].id not in chosen),
+                          key=lambda row: (row[2].id, str(row[1].id)))
+        place = {ref: i for i, ref in enumerate(special)}
+        rows.sort(key=lambda row: (place[row[2].id], str(row[1].id)))
+        return (rows + rest)[:cap]
+
+    def _type_counts(self, lb, key, labels, rel_types) -> dict[str, int]:
+        """"TYPE>Label" -> how many relationships join one node to such neighbours."""
+        pattern, where, params = self._hop_pattern(labels, rel_types)
+        _, rows = self.read(
+            f"MATCH (a:{lb.name} {{{lb.key}: $key}}) MATCH (a){pattern}{where} "
+            f"RETURN {self.type_expr('r')}, {self.label_expr('b')}, count(*)",
+            {**params, "key": key})
+        return {f"{t}>{far}": int(c) for t, far, c in rows}
+
+    def _top_neighbours(self, lb, key, hops, cap, order, priority=()):
         """The `cap` neighbours of one busy node that `order` puts first."""
         rows = []
-        if order in ("most", "least"):
-            # Rank candidates by their own degree; done in two steps so the
-            # Cypher stays in the subset both engines share.
-            nodes = []
+        if order in ("most", "least", "risk"):
+            # Rank candidates in Python; done in steps so the Cypher stays in
+            # the subset both engines share.
+            start = f"MATCH (a:{lb.name} {{{lb.key}: $key}}) MATCH (a)"
+            if order == "risk":
+                refs = set()
+                for pattern, where, params, _far in hops:
+                    refs.update(r[0] for r in self.read(f"{start}{pattern}{where} RETURN b.{REF}",
+                                                        {**params, "key": key})[1])
+                if len(refs) > RISK_DEGREES:
+                    return self._risk_of_many(lb, key, hops, cap, refs, priority)
+            found = []
             for pattern, where, params, _far in hops:
-                _, cand = self.read(f"MATCH (a:{lb.name} {{{lb.key}: $key}}){pattern}{where} "
-                                    f"RETURN b", {**params, "key": key})
-                nodes += [row[0] for row in cand]
+                found += self.read(f"{start}{pattern}{where} RETURN a, r, b",
+                                   {**params, "key": key})[1]
+            nodes = {row[2].id: row[2] for row in found}
             deg: dict[str, int] = {}
-            for lname in {n.label for n in nodes}:
-                ks = [n.key for n in nodes if n.label == lname]
-                for k, c in self.degrees(lname, ks).items():
-                    deg[schema.make_ref(lname, k)] = c
-            sign = -1 if order == "most" else 1
-            chosen = sorted(nodes, key=lambda n: (sign * deg.get(n.id, 0), n.id))[:cap]
-            refs = [n.id for n in chosen]
-            for pattern, where, params, _far in hops:
-                cond = f"{where} AND" if where else " WHERE"
-                _, got = self.read(
-                    f"MATCH (a:{lb.name} {{{lb.key}: $key}}){pattern}{cond} b.{REF} IN $refs "
-                    f"RETURN a, r, b", {**params, "key": key, "refs": refs})
-                rows += got
-            return rows
+            if order != "risk" or len(nodes) <= RISK_DEGREES:
+                for lname in {n.label for n in nodes.values()}:
+                    ks = [n.key for n in nodes.values() if n.label == lname]
+                    for k, c in self.degrees(lname, ks).items():
+                        deg[schema.make_ref(lname, k)] = c
+            if order == "risk":
+                links = seizure_links(self)
+                hub = links.get(schema.make_ref(lb.name, key), set())
+                wanted = set(priority or ())
+
+                def seized(n) -> int:
+                    """0: shares a seizure with the hub (or is one of its seizures);
+                    1: linked to another seizure; 2: neither."""
+                    if n.id in hub or links.get(n.id, set()) & hub:
+                        return 0
+                    return 1 if n.id in links or n.label == _SEIZURE else 2
+
+                rank = lambda n: (seized(n), n.id not in wanted,  # noqa: E731
+                                  -deg.get(n.id, 0), n.id)
+            else:
+                sign = -1 if order == "most" else 1
+                rank = lambda n: (sign * deg.get(n.id, 0), n.id)  # noqa: E731
+            chosen = sorted(nodes.values(), key=rank)[:cap]
+            place = {n.id: i for i, n in enumerate(chosen)}
+            rows = [row for row in found if row[2].id in place]
+            rows.sort(key=lambda row: (place[row[2].id], str(row[1].id)))
+            return rows[:cap]
         for pattern, where, params, far in hops:
             sort = "b.ref"
             if order == "newest":
@@ -315,6 +429,22 @@ class Store(ABC):
 
 
 _DATED = [x for x in schema.LABELS if x.dated]
+_SEIZURE, _INVOLVES = schema.label("Seizure").name, schema.rel_type("INVOLVES").name
+
+
+def check_order(order: str) -> str:
+    if order not in ORDERS:
+        raise SchemaError(f"unknown order {order!r}; known: {', '.join(ORDERS)}")
+    return order
+
+
+def left_out_by_type(totals: dict[str, int], rows) -> dict[str, int]:
+    """"TYPE>Label" -> how many of those relationships the cap left out."""
+    shown: dict[str, int] = defaultdict(int)
+    for _a, r, b in rows:
+        shown[f"{r.type}>{b.label}"] += 1
+    out = {k: n - shown.get(k, 0) for k, n in totals.items()}
+    return {k: n for k, n in sorted(out.items()) if n > 0}
 
 
 class Hop(NamedTuple):
@@ -339,22 +469,6 @@ class _Desc(str):
 
     def __lt__(self, other):
         return str.__gt__(self, other)
-
-
-def _rank(node: Node, q_fold: str, q_compact: str) -> int:
-    key = compact(node.key)
-    if key == q_compact:
-        return 0
-    if key.startswith(q_compact):
-        return 1
-    caption = fold(node.properties.get(schema.label(node.label).caption, ""))
-    if caption == q_fold:
-        return 1
-    if caption.startswith(q_fold):
-        return 2
-    if q_fold in caption:  # the words together, in order: "viet tran" in a company name
-        return 3
-    return 4
 
 
 def node_row(label_name: str, key: str, props: dict, source: str) -> dict:

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_TOKEN = re.compile(r"[0-9a-z]+")
 
 
 def fold(text) -> str:
@@ -36,23 +37,32 @@ def compact(text) -> str:
     return _NON_ALNUM.sub("", fold(text))
 
 
+MAX_TOKEN = 100  # longer compacted values (addresses) are cut: both indexes agree
+
+
+def tokens(text) -> list[str]:
+    """The words search indexes and matches: runs of letters and digits of the
+    folded text ("VN18@2017-03-19" -> vn18, 2017, 03, 19)."""
+    return [t[:MAX_TOKEN] for t in _TOKEN.findall(fold(text))]
+
+
 def search_text(values) -> str:
-    """What search matches against: each value folded, and compacted too so that
-    "B1234567" finds "B 1234567" and "+84 912" finds "+84912"."""
+    """What search matches against: the words of each value, folded, and the
+    value compacted too, so that "B1234567" finds "B 1234567" and "+84912" finds
+    "+84 912". Plain words joined by spaces: both stores' indexes (and any
+    analyzer) split it into exactly these tokens."""
     parts = []
     for v in values:
-        f = fold(v)
-        if f:
-            parts.append(f)
-            c = compact(v)
-            if c and c != f:
-                parts.append(c)
-    return " | ".join(parts)
+        words = tokens(v)
+        parts += words
+        if len(words) > 1:
+            parts.append(compact(v)[:MAX_TOKEN])
+    return " ".join(parts)
 
 
 def search_tokens(query: str) -> list[str]:
     """The tokens a search query must all contain, folded the same way."""
-    return [t for t in fold(query).split(" ") if t]
+    return tokens(query)
 
 
 # Characters no text field should hold and XML 1.0 cannot carry: C0 controls other

@@ -200,7 +200,7 @@ def mask_subgraph(sub, role: str):
     if can(role, "see_personal"):
         return sub
     return Subgraph({i: mask_node(n, role) for i, n in sub.nodes.items()}, dict(sub.edges),
-                    dict(sub.left_out))
+                    dict(sub.left_out), dict(sub.left_out_by_type))
 
 
 # --- the users file -------------------------------------------------------------------

@@ -111,6 +111,29 @@ def test_search(stores, dataset, text):
     assert [n.properties for n in found_a] == [n.properties for n in found_b]
 
 
+@pytest.mark.parametrize("text", ["VN18", "WHSU", "Việt Trấn", "Viet Tram", "nguyen van",
+                                  "B1234567", FLIGHT.lower(), "+84", "zzzz"])
+def test_ranked_search(stores, text):
+    a, b = stores
+    for kw in ({"limit": 25}, {"limit": 10, "offset": 10}, {"labels": ["Person", "Company"]}):
+        ra, rb = a.search_ranked(text, **kw), b.search_ranked(text, **kw)
+        assert ra.to_json() == rb.to_json(), kw
+
+
+@pytest.mark.parametrize("ref", [FLIGHT, CONTAINER, VIET_TRAN])
+def test_summary(stores, ref):
+    a, b = stores
+    assert a.summary(ref) == b.summary(ref)
+
+
+@pytest.mark.parametrize("order", ["risk", "most", "least", "newest", "key"])
+def test_capped_orders(stores, order):
+    a, b = stores
+    kw = {"hops": 1, "cap": 5, "order": order, "priority": {"Person:P000006", "Person:P1"}}
+    sa, sb = a.neighbours(FLIGHT, **kw), b.neighbours(FLIGHT, **kw)
+    assert sa.to_json() == sb.to_json()
+
+
 NEIGHBOURS = [
     pytest.param(VIET_TRAN, {"hops": 1}, id="company-1hop"),
     pytest.param(CONTAINER, {"hops": 2}, id="container-2hops"),

@@ -1,0 +1,188 @@
+"""Neighbour summaries, what a capped hub shows first, and hot reads that use
+the engines' indexes (both stores, sample set)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from graph import schema
+from graph.errors import NotFound
+from graph.store import ORDERS
+
+FLIGHT, CONTAINER, VIET_TRAN = "Flight:VN18@2017-03-19", "Container:WHSU5018375", \
+    "Company:0312345678"
+SEIZED = {f"Person:P00090{i}" for i in range(1, 5)}
+
+
+@pytest.mark.parametrize("ref", [FLIGHT, CONTAINER, VIET_TRAN, "Person:P000901"])
+def test_summary_counts_what_a_direct_count_counts(sample_store, ref):
+    lb, key = schema.parse_ref(ref)
+    got = sample_store.summary(ref)
+    for d in got:
+        rt, far = schema.rel_type(d["type"]), schema.label(d["label"])
+        arrow = ("-[r:{t}]->(b:{b})" if d["direction"] == "out" else "<-[r:{t}]-(b:{b})")
+        n = sample_store.read(f"MATCH (a:{lb.name} {{{lb.key}: $k}})"
+                              + arrow.format(t=rt.name, b=far.name) + " RETURN count(r)",
+                              {"k": key})[1][0][0]
+        assert n == d["count"], d
+    total = sample_store.read(f"MATCH (a:{lb.name} {{{lb.key}: $k}})-[r]-() RETURN count(r)",
+                              {"k": key})[1][0][0]
+    assert sum(d["count"] for d in got) == total
+
+
+def test_flight_summary(sample_store):
+    got = {(d["label"], d["type"], d["direction"]): d["count"]
+           for d in sample_store.summary(FLIGHT)}
+    assert got[("Person", "TRAVELLED", "in")] == 155
+    assert got[("Seizure", "INVOLVES", "in")] == 1
+    assert got[("Airport", "DEPARTS_FROM", "out")] == got[("Airport", "ARRIVES_AT", "out")] == 1
+    assert ("Booking", "FOR_FLIGHT", "in") in got
+    with pytest.raises(NotFound):
+        sample_store.summary("Flight:VN18@1999-01-01")
+
+
+@pytest.fixture(params=["few", "many"])
+def hub_size(request, monkeypatch):
+    """"many": the hub counts as one with many neighbours (no degrees read)."""
+    if request.param == "many":
+        monkeypatch.setattr("graph.store.RISK_DEGREES", 10)
+    return request.param
+
+
+def test_risk_order_shows_the_seized_passengers_first(sample_store, hub_size):
+    sub = sample_store.neighbours(FLIGHT, labels=["Person"], cap=50)
+    assert SEIZED <= set(sub.nodes)
+    assert sub.left_out == {FLIGHT: 105}
+    assert sub.left_out_by_type == {FLIGHT: {"TRAVELLED>Person": 105}}
+    four = sample_store.neighbours(FLIGHT, labels=["Person"], cap=4)
+    assert set(four.nodes) - {FLIGHT} == SEIZED
+    # then those linked to another seizure (P002049: a 2016 seizure at SGN)
+    five = sample_store.neighbours(FLIGHT, labels=["Person"], cap=5)
+    assert set(five.nodes) - {FLIGHT} == SEIZED | {"Person:P002049"}
+    # then the caller's priority refs (e.g. watchlist hits)
+    six = sample_store.neighbours(FLIGHT, labels=["Person"], cap=6, priority={"Person:P000006"})
+    assert set(six.nodes) - {FLIGHT} == SEIZED | {"Person:P002049", "Person:P000006"}
+    # the key order, kept for stability, does not
+    keyed = sample_store.neighbours(FLIGHT, labels=["Person"], cap=4, order="key")
+    assert not SEIZED & set(keyed.nodes)
+
+
+def test_a_capped_hub_shows_its_seizure_and_says_what_it_left_out(sample_store):
+    sub = sample_store.neighbours(FLIGHT, cap=50)
+    assert "Seizure:SZ-2017-0319-HAN" in sub.nodes
+    assert SEIZED <= set(sub.nodes)
+    by_type = sub.left_out_by_type[FLIGHT]
+    assert sum(by_type.values()) == sub.left_out[FLIGHT]
+    summary = {f"{d['type']}>{d['label']}": d["count"] for d in sample_store.summary(FLIGHT)}
+    shown: dict[str, int] = {}
+    for e in sub.edges.values():
+        far = e.source if e.target == FLIGHT else e.target
+        k = f"{e.type}>{far.split(':')[0]}"
+        shown[k] = shown.get(k, 0) + 1
+    for k, n in by_type.items():
+        assert n == summary[k] - shown.get(k, 0), k
+    js = sub.to_json()
+    assert js["left_out_by_type"] == {FLIGHT: by_type}
+    assert "left_out_by_type" not in sample_store.neighbours(CONTAINER).to_json()
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_every_order_keeps_the_cap(sample_store, order):
+    sub = sample_store.neighbours(FLIGHT, labels=["Person"], cap=7, order=order)
+    assert len(sub.nodes) == 8
+    with pytest.raises(schema.SchemaError):
+        sample_store.neighbours(FLIGHT, cap=7, order="random; DROP")
+
+
+# --- hot reads use the engines' indexes ---------------------------------------------------
+# Seizures are few: listing them may read their label whole (statements allowed to).
+_SMALL_SCANS = ("MATCH (s:Seizure) RETURN", "MATCH (s:Seizure) MATCH (s)-[:INVOLVES]->(n) RETURN")
+_SMALL = {"Seizure"}
+_HEADER = re.compile(r"│\s*SCAN_NODE_TABLE\[(\d+)\]\s*│")
+_MASKED = re.compile(r"Operators: ((?:SCAN_NODE_TABLE\[\d+\](?:, )?)+)")
+
+
+class Recorder:
+    """Wraps a store's read() to keep every statement a call runs."""
+
+    def __init__(self, store):
+        self.store, self.seen = store, []
+        self._read = store.read
+
+    def __enter__(self):
+        def read(cypher, params=None):
+            self.seen.append((cypher, dict(params or {})))
+            return self._read(cypher, params)
+        self.store.read = read
+        return self
+
+    def __exit__(self, *exc):
+        del self.store.read
+
+
+def _ladybug_scans(store, cypher, params) -> list[str]:
+    """Node-table scans no semi-join mask narrows (LadybugDB names, in a
+    SEMI_MASKER, the scans it restricts to the nodes a key look-up reached)."""
+    if cypher.startswith(_SMALL_SCANS):
+        return []
+    _, conn = store._reader()
+    plan = conn.execute("EXPLAIN " + cypher, params).get_as_df().iloc[0, 0]
+    scans = set(_HEADER.findall(plan))
+    masked = {i for group in _MASKED.findall(plan) for i in re.findall(r"\[(\d+)\]", group)}
+    return [f"SCAN_NODE_TABLE[{i}]" for i in sorted(scans - masked)]
+
+
+def _neo4j_scans(store, cypher, params) -> list[str]:
+    with store._driver.session(database=store.database) as s:
+        plan = s.run("EXPLAIN " + cypher, params).consume().plan
+    bad = []
+
+    def walk(p):
+        op = p["operatorType"].split("@")[0]
+        if op in ("AllNodesScan", "NodeByLabelScan"):
+            label = str(p.get("args", {}).get("Details", ""))
+            if not any(f":{x}" in label for x in _SMALL):
+                bad.append(f"{op} {label}")
+        for c in p.get("children", []):
+            walk(c)
+    walk(plan)
+    return bad
+
+
+HOT = [
+    ("search", lambda s: s.search_ranked("VN18")),
+    ("search name", lambda s: s.search_ranked("Trần Văn Dũng")),
+    ("search ref", lambda s: s.search_ranked(FLIGHT)),
+    ("search typo", lambda s: s.search_ranked("Viet Tram")),
+    ("get", lambda s: s.get(CONTAINER)),
+    ("summary", lambda s: s.summary(FLIGHT)),
+    ("neighbours capped", lambda s: s.neighbours(FLIGHT, cap=20)),
+    ("neighbours 2 hops", lambda s: s.neighbours(CONTAINER, hops=2)),
+    ("neighbours most", lambda s: s.neighbours(FLIGHT, labels=["Person"], cap=5, order="most")),
+    ("neighbours newest", lambda s: s.neighbours(VIET_TRAN, cap=5, order="newest")),
+    ("neighbours risk", lambda s: s.neighbours(FLIGHT, cap=6, priority={"Person:P000006"})),
+]
+
+
+@pytest.mark.parametrize(("name", "call"), HOT, ids=[h[0] for h in HOT])
+def test_hot_reads_use_indexes(sample_store, hub_size, name, call):
+    check = _ladybug_scans if sample_store.kind == "ladybug" else _neo4j_scans
+    sample_store.search_ranked("warm up")  # opening checks the index once (counts labels)
+    with Recorder(sample_store) as rec:
+        call(sample_store)
+    assert rec.seen, name
+    for cypher, params in rec.seen:
+        assert check(sample_store, cypher, params) == [], cypher
+
+
+def test_the_plan_check_sees_a_scan(sample_store):
+    """The check above can fail: a label scan is reported."""
+    check = _ladybug_scans if sample_store.kind == "ladybug" else _neo4j_scans
+    assert check(sample_store, "MATCH (n:Person) WHERE n.full_name = $x RETURN n", {"x": "a"})
+    assert check(sample_store, "MATCH (n:Flight) WHERE n.flight_key IN $k RETURN n",
+                 {"k": ["a"]}) or sample_store.kind == "neo4j"
+    if sample_store.kind == "ladybug":  # a key list and a relationship in one MATCH
+        assert check(sample_store, "UNWIND $k AS k MATCH (a:Flight {flight_key: k})-[r]-(b) "
+                     "RETURN a, r, b", {"k": ["a"]})
