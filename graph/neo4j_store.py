@@ -63,6 +63,9 @@ INSERT_BATCH = 20000  # rows per transaction on the look-up-free insert path
 _READ_RETRY_S, _WRITE_RETRY_S = 5, 30
 _CONNECT_S = 10
 _NAME_PREFIX = "cg"  # schema objects this store creates: cg_<Label>_<purpose>
+# SHOW CONSTRAINTS' type of a node key's uniqueness: Cypher 5 says UNIQUENESS,
+# Cypher 25 (the default of new databases from Neo4j 2026.02) NODE_PROPERTY_UNIQUENESS.
+_UNIQUE_TYPES = ("UNIQUENESS", "NODE_PROPERTY_UNIQUENESS", "NODE_KEY")
 
 
 class Neo4jStore(Store):
@@ -172,7 +175,7 @@ class Neo4jStore(Store):
         with self._session(WRITE_ACCESS) as s:
             have = set()
             for rec in s.run("SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties"):
-                if rec["type"] in ("UNIQUENESS", "NODE_KEY") and len(rec["properties"]) == 1:
+                if rec["type"] in _UNIQUE_TYPES and len(rec["properties"]) == 1:
                     have.add(("UNIQUENESS", rec["labelsOrTypes"][0], rec["properties"][0]))
             for rec in s.run("SHOW INDEXES YIELD type, entityType, labelsOrTypes, properties"):
                 if rec["entityType"] == "NODE" and rec["properties"]:
