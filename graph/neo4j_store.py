@@ -82,6 +82,11 @@ def _fulltext_ddl() -> str:
             f"'{SEARCH_ANALYZER}', `fulltext.eventually_consistent`: false}}}}")
 
 
+# SHOW CONSTRAINTS' type of a node key's uniqueness: Cypher 5 says UNIQUENESS,
+# Cypher 25 (the default of new databases from Neo4j 2026.02) NODE_PROPERTY_UNIQUENESS.
+_UNIQUE_TYPES = ("UNIQUENESS", "NODE_PROPERTY_UNIQUENESS", "NODE_KEY")
+
+
 class Neo4jStore(Store):
     """A Neo4j 5 database (server, cluster or Aura) as the store.
 
@@ -189,7 +194,7 @@ class Neo4jStore(Store):
         with self._session(WRITE_ACCESS) as s:
             have = set()
             for rec in s.run("SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties"):
-                if rec["type"] in ("UNIQUENESS", "NODE_KEY") and len(rec["properties"]) == 1:
+                if rec["type"] in _UNIQUE_TYPES and len(rec["properties"]) == 1:
                     have.add(("UNIQUENESS", rec["labelsOrTypes"][0], rec["properties"][0]))
             for rec in s.run("SHOW INDEXES YIELD type, entityType, labelsOrTypes, properties"):
                 if rec["entityType"] == "NODE" and rec["properties"]:

@@ -44,8 +44,10 @@ def test_unreachable_server_is_one_clear_line():
 
 
 def _schema_objects(store: Neo4jStore) -> tuple[set, set]:
+    # Cypher 25 names a node uniqueness constraint NODE_PROPERTY_UNIQUENESS.
     _, cons = store.read("SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties "
-                         "RETURN type, labelsOrTypes[0], properties[0]")
+                         "RETURN replace(type, 'NODE_PROPERTY_', ''), labelsOrTypes[0], "
+                         "properties[0]")
     _, idx = store.read("SHOW INDEXES YIELD type, entityType, labelsOrTypes, properties "
                         "WHERE entityType = 'NODE' AND properties IS NOT NULL "
                         "RETURN type, labelsOrTypes[0], properties[0]")
@@ -62,6 +64,27 @@ def test_connect_creates_constraints_and_indexes_idempotently(neo4j_url):
         assert ("TEXT", lb.name, schema.SEARCH) in idx
         if lb.dated:
             assert ("RANGE", lb.name, lb.dated) in idx
+
+
+def test_connect_to_a_complete_schema_writes_nothing(neo4j_url, monkeypatch):
+    """Opening a store whose constraints and indexes exist sends no DDL, in Cypher 5
+    and in Cypher 25 alike (they name constraint types differently)."""
+    import neo4j
+
+    with open_store(neo4j_url):
+        pass
+    sent = []
+    run = neo4j.Session.run
+
+    def recording_run(self, query, *args, **kwargs):
+        sent.append(str(query))
+        return run(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(neo4j.Session, "run", recording_run)
+    with open_store(neo4j_url):
+        pass
+    assert any(q.startswith("SHOW CONSTRAINTS") for q in sent)  # the check did run
+    assert not [q for q in sent if q.startswith(("CREATE", "CALL db.awaitIndexes"))]
 
 
 # --- writes ---------------------------------------------------------------------------

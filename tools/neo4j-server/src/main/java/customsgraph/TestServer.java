@@ -13,6 +13,7 @@ import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.config.Setting;
 import org.neo4j.io.ByteUnit;
 
 /**
@@ -68,8 +69,10 @@ public final class TestServer {
         stopped.await();
     }
 
-    private static DatabaseManagementService start(Path dataDir, int port) {
-        return new DatabaseManagementServiceBuilder(dataDir)
+    private static DatabaseManagementService start(Path dataDir, int port) throws ReflectiveOperationException {
+        DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(dataDir);
+        versionSpecific(builder);
+        return builder
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
@@ -82,13 +85,39 @@ public final class TestServer {
                         ByteUnit.parse(System.getProperty("customsgraph.pagecache", "256m")))
                 // As a packaged server: LOAD CSV may not read the host's files.
                 .setConfig(GraphDatabaseSettings.allow_file_urls, false)
-                .setConfig(GraphDatabaseSettings.tx_state_memory_allocation,
-                        GraphDatabaseSettings.TransactionStateMemoryAllocation.ON_HEAP)
                 // Throwaway data: keep only the latest transaction log file.
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "false")
                 // Bolt waits 5 s + 5 s for connections/threads on shutdown by default.
                 .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofSeconds(1))
                 .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofSeconds(1))
                 .build();
+    }
+
+    /**
+     * Settings that exist in some Neo4j versions only, looked up by name so that
+     * one source builds against 5.26 and the calendar releases.
+     */
+    private static void versionSpecific(DatabaseManagementServiceBuilder builder)
+            throws ReflectiveOperationException {
+        // Neo4j 5 can keep transaction state off-heap; the calendar releases dropped the setting.
+        setIfPresent(builder, "tx_state_memory_allocation", "TransactionStateMemoryAllocation", "ON_HEAP");
+        // 2025.06+: new databases speak Cypher 25, as a packaged server's neo4j.conf has
+        // set since 2026.02 (the built-in default is Cypher 5).
+        // -Dcustomsgraph.cypher=5 keeps Cypher 5.
+        String cypher = System.getProperty("customsgraph.cypher", "25");
+        setIfPresent(builder, "default_language", "CypherVersion", "Cypher" + cypher);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void setIfPresent(DatabaseManagementServiceBuilder builder, String field,
+            String enumType, String value) throws ReflectiveOperationException {
+        Setting<Object> setting;
+        try {
+            setting = (Setting<Object>) GraphDatabaseSettings.class.getField(field).get(null);
+        } catch (NoSuchFieldException notInThisVersion) {
+            return;
+        }
+        Class kind = Class.forName(GraphDatabaseSettings.class.getName() + "$" + enumType);
+        builder.setConfig(setting, Enum.valueOf(kind, value));
     }
 }
