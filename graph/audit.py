@@ -46,7 +46,16 @@ ACTIONS = {
     "sign_in": "ok (true/false), method (password/oidc), reason when refused",
     "verify": "ok, problems",
     "watchlist": "change (saved/replaced), file, sha256, entries, problems, replaced",
+    "read": "what was read (neighbours, paths, entity, routes, timeline, analysis, risk, "
+            "proposals, duty log, audit trail, users), refs, counts",
+    "screen": "watchlist (file or stored), entries, hits",
+    "bench": "persons, stores",
+    "log_entry": "id, kind, refs",
+    "serve": "host, port",
+    "command": "a command that failed before reaching an action: command, error",
 }
+# Every record the actions layer (graph/actions) writes also carries: action (its
+# name), outcome (allowed/refused/failed), error (one line, when not allowed), where.
 CSV_COLUMNS = ("id", "time", "who", "action", "details")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 CHAIN_FORMAT = 1

@@ -57,19 +57,26 @@ _ALL, _ANALYST, _ADMIN = ROLES, ("analyst", "admin"), ("admin",)
 
 # action -> the roles allowed it; the one table of permissions.
 PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "use": _ALL,  # sign in: who am I, check a case package's manifest
     "explore": _ALL,  # search, neighbours, paths, timeline, map
-    "query": _ALL,  # saved and ad-hoc read-only queries
+    "query": _ALL,  # saved read-only queries, results masked for viewers
+    "cypher": _ANALYST,  # ad-hoc Cypher: a RETURN p.passport_no would escape any masking
+    "screen": _ANALYST,  # screen a watchlist file: a hit would confirm a passport number
     "see_personal": _ANALYST,  # unmasked passport numbers, birth dates, phones, emails, addresses
     "log_read": _ANALYST,  # read the duty log, verify it, hand over
     "log_write": _ANALYST,  # add duty log entries and corrections
     "export": _ANALYST,
     "merge": _ANALYST,  # accept or reject entity-resolution merges
     "load": _ADMIN,  # load data into the graph
+    "bench": _ADMIN,  # benchmarks: empty and reload the stores given
+    "serve": _ADMIN,  # start the app's server from the command line
     "manage_users": _ADMIN,
     "audit_read": _ADMIN,
 }
 
 _ACTION_TEXT = {
+    "use": "use customs-graph", "cypher": "run ad-hoc Cypher", "screen": "screen watchlists",
+    "bench": "run benchmarks", "serve": "serve the app",
     "explore": "explore the graph", "query": "run queries", "see_personal": "see personal data",
     "log_read": "read the duty log", "log_write": "write duty log entries",
     "export": "export data", "merge": "decide merges", "load": "load data",
