@@ -15,6 +15,7 @@ import typer
 
 from graph import actions, audit, users
 from graph.actions import ACTIONS, Nobody
+from graph.model import Node
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -158,3 +159,197 @@ def _plain(v):
     if hasattr(v, "__dataclass_fields__"):
         return {k: getattr(v, k) for k in v.__dataclass_fields__}
     return str(v)
+
+
+SAMPLE = ROOT / "sample_data"
+MINI = ROOT / "tests" / "data" / "mini"
+PERSON = "Person:P000901"  # a cigar passenger: a shared phone, a passport, a birth date
+
+
+def _first(s):
+    return s.get(PERSON)
+
+
+def _merges(s):
+    return s.read("MATCH (x:Person)-[r:SAME_AS]->(y:Person) RETURN x.person_id, y.person_id")
+
+
+class Env:
+    def __init__(self, sample: str, mini: str, tmp: Path):
+        self.sample, self.mini, self.tmp = sample, mini, tmp
+
+
+# action -> how to call it (actor, Env); every registered action is here.
+CALLS = {
+    "search": lambda a, e: actions.search(a, e.sample, "Trần Văn Dũng"),
+    "neighbours": lambda a, e: actions.neighbours(a, e.sample, PERSON),
+    "expand": lambda a, e: actions.expand(a, e.sample, [Node("Person", "P000901")]),
+    "paths": lambda a, e: actions.paths(a, e.sample, PERSON, "Person:P000902"),
+    "entity": lambda a, e: actions.entity(a, e.sample, PERSON),
+    "counts": lambda a, e: actions.counts(a, e.sample),
+    "routes": lambda a, e: actions.routes(a, e.sample, _first),
+    "timeline": lambda a, e: actions.timeline(a, e.sample, _first),
+    "overview": lambda a, e: actions.overview(a, e.sample, _first),
+    "resolve.merges": lambda a, e: actions.merges(a, e.mini, _merges),
+    "queries.list": lambda a, e: actions.queries_list(a),
+    "query": lambda a, e: actions.query(a, e.sample, "entity_360", {"ref": PERSON}),
+    "cypher": lambda a, e: actions.cypher(
+        a, e.sample, "MATCH (p:Person {person_id: $id}) RETURN p, p.passport_no",
+        {"id": "P000901"}),
+    "analyse": lambda a, e: actions.analyse(a, e.sample, PERSON, hops=1),
+    "risk": lambda a, e: actions.risk_scores(a, e.sample, [PERSON]),
+    "export": lambda a, e: actions.export(a, e.sample, PERSON, 1, "json", e.tmp / "x.json"),
+    "export.download": lambda a, e: actions.export_download(a, "graph", "json", "x.json",
+                                                            lambda: b"{}"),
+    "case": lambda a, e: actions.case_package(a, e.sample, PERSON, 1, e.tmp / "case.zip"),
+    "case.verify": lambda a, e: actions.case_verify(a, e.tmp / "missing.zip"),
+    "load": lambda a, e: actions.load(a, e.mini, MINI, rejects=e.tmp / "rejects.csv",
+                                      progress=False),
+    "neo4j-import": lambda a, e: actions.neo4j_import(a, lambda ctx: None),
+    "bench": lambda a, e: actions.bench(a, 10, [f"ladybug://{e.tmp / 'bench' / 'g.lbug'}"],
+                                        samples=1, budget_s=0.05, baseline=False,
+                                        load_csv=False, data=e.tmp / "bench-data"),
+    "resolve.list": lambda a, e: actions.resolve_list(a, e.mini, ["Person"]),
+    "resolve.accept": lambda a, e: actions.resolve_accept(a, e.mini, "Person:P1", "Person:P2"),
+    "resolve.reject": lambda a, e: actions.resolve_reject(a, "Person:P1", "Person:P2"),
+    "resolve.undo": lambda a, e: actions.resolve_undo(a, e.mini, "Person:P1", "Person:P2"),
+    "screen": lambda a, e: actions.screen_file(a, e.sample, SAMPLE / "watchlist.csv"),
+    "screen.stored": lambda a, e: actions.screen_stored(a, e.sample),
+    "alerts": lambda a, e: actions.alerts(a, e.sample),
+    "watchlist.save": lambda a, e: actions.watchlist_save(a, SAMPLE / "watchlist.csv"),
+    "serve": lambda a, e: actions.serve(a, "127.0.0.1", 8501),
+    "log.add": lambda a, e: actions.log_add(a, "finding", "seen at HAN"),
+    "log.show": lambda a, e: actions.log_show(a),
+    "log.shifts": lambda a, e: actions.log_shifts(a),
+    "log.verify": lambda a, e: actions.log_verify(a),
+    "log.handover": lambda a, e: actions.log_handover(a, "day", e.tmp / "handover.md"),
+    "log.audit": lambda a, e: actions.log_audit(a),
+    "users.add": lambda a, e: actions.users_add(a, "newbie", "viewer", "a long password 1"),
+    "users.remove": lambda a, e: actions.users_remove(a, "spare"),
+    "users.role": lambda a, e: actions.users_role(a, "spare", "analyst"),
+    "users.password": lambda a, e: actions.users_password(a, "spare", "another password 2"),
+    "users.disable": lambda a, e: actions.users_disable(a, "spare"),
+    "users.enable": lambda a, e: actions.users_enable(a, "spare"),
+    "users.list": lambda a, e: actions.users_list(a),
+    "users.whoami": lambda a, e: actions.users_whoami(a),
+}
+
+
+def test_every_action_is_in_the_matrix():
+    assert set(CALLS) == set(ACTIONS)
+
+
+@pytest.fixture(scope="module")
+def mini_url(tmp_path_factory):
+    from graph.store import open_store
+    from loaders.load import load_folder
+
+    folder = tmp_path_factory.mktemp("mini")
+    url = f"ladybug://{folder / 'graph.lbug'}"
+    with open_store(url) as s:
+        load_folder(s, MINI, rejects_file=folder / "rejects.csv", progress=False)
+    return url
+
+
+@pytest.fixture
+def env(sample_lbug_url, mini_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("CUSTOMS_GRAPH_LOG", str(tmp_path / "dutylog.sqlite3"))
+    monkeypatch.setenv(users.ENV_USERS, str(tmp_path / "users.json"))
+    monkeypatch.setenv("CUSTOMS_GRAPH_WATCHLIST", str(tmp_path / "watchlist.json"))
+    us = users.UserStore()
+    us.add("admin-1", "admin", "a long password 0")
+    us.add("spare", "viewer", "a long password 9")
+    return Env(sample_lbug_url, mini_url, tmp_path)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_the_door_allows_refuses_and_records(name, role, env):
+    """Allowed or refused as graph.users.PERMISSIONS says, and one audit record with
+    the outcome either way."""
+    before = len(audit.list())
+    try:
+        CALLS[name](actor(role), env)
+        outcome = "allowed"
+    except users.AuthError as e:
+        outcome = "refused"
+        assert not allowed(role, name), f"{role} refused {name}: {e}"
+    except Exception:  # noqa: BLE001 - an allowed action that failed (e.g. a missing file)
+        outcome = "failed"
+    if not allowed(role, name):
+        assert outcome == "refused", f"{role} was let through to {name}"
+    new = audit.list()[before:]
+    assert len(new) == 1, [r.to_json() for r in new]
+    assert new[0].details["action"] == name and new[0].details["outcome"] == outcome
+    assert new[0].action == ACTIONS[name].audit
+    assert new[0].who == ("?" if role == "nobody" else f"{role}-1")
+    if outcome == "refused":
+        assert new[0].details["error"]
+
+
+def test_a_refused_bench_leaves_the_store_alone(env, tmp_path):
+    """The bench empties Neo4j databases: refused to everyone but an admin, before
+    anything is touched (here: a fresh path is not even created)."""
+    target = tmp_path / "bench" / "g.lbug"
+    for role in ("nobody", "viewer", "analyst"):
+        with pytest.raises(users.AuthError):
+            CALLS["bench"](actor(role), env)
+        assert not target.exists() and not (tmp_path / "bench-data").exists()
+
+
+# --- masking -----------------------------------------------------------------------------
+READS = ("search", "neighbours", "expand", "paths", "entity", "routes", "timeline",
+         "overview", "query", "analyse", "risk", "alerts")
+
+
+@pytest.fixture(scope="module")
+def personal():
+    return personal_values(SAMPLE)
+
+
+@pytest.mark.parametrize("name", READS)
+def test_a_viewer_gets_no_personal_data(name, env, personal):
+    actions.watchlist_save(actor("admin"), SAMPLE / "watchlist.csv")  # alerts to show
+    got = CALLS[name](actor("viewer"), env)
+    assert got, "something came back"
+    assert not leaks(got, personal), name
+
+
+def test_an_analyst_gets_personal_data(env, personal):
+    """The check above can fail: the same reads give an analyst the planted data."""
+    sub = CALLS["neighbours"](actor("analyst"), env)
+    assert {"C3640220", "+84943972816"} <= set(leaks(sub, personal))
+    res = CALLS["query"](actor("analyst"), env)
+    assert "+84943972816" in leaks(res, personal)
+
+
+def test_a_viewer_cannot_find_by_passport_or_phone(env):
+    analyst = actions.search(actor("analyst"), env.sample, "C3640220")
+    assert [n.id for n in analyst][:1] == [PERSON]  # the passport does find him ...
+    assert actions.search(actor("viewer"), env.sample, "C3640220") == []  # ... not for a viewer
+    assert actions.search(actor("viewer"), env.sample, "+84943972816") == []
+    assert actions.search(actor("viewer"), env.sample, "1978-05-14") == []
+    named = actions.search(actor("viewer"), env.sample, "Trần Văn Dũng")
+    assert PERSON in [n.id for n in named]
+
+
+def test_a_pseudonym_leads_back_through_the_door_only(env):
+    """A viewer's phone node comes as Phone:[masked] n; the same session's masker
+    expands it (the app's working graph), a fresh one cannot."""
+    m = actions.Masker("viewer")
+    sub = actions.neighbours(actor("viewer"), env.sample, PERSON, masker=m)
+    (phone,) = [i for i in sub.nodes if i.startswith("Phone:")]
+    assert phone == "Phone:[masked] 1"
+    around = actions.neighbours(actor("viewer"), env.sample, phone, masker=m)
+    assert PERSON in around.nodes and "Person:P000902" in around.nodes
+    from graph.errors import NotFound
+
+    with pytest.raises(NotFound):
+        actions.neighbours(actor("viewer"), env.sample, phone)
+
+
+def test_query_limits_are_capped():
+    assert actions.query_limits("viewer", 10**9, 10**6) == (1000, 30)
+    assert actions.query_limits("analyst", 10**9, 10**6) == (actions.MAX_ROWS,
+                                                            actions.MAX_TIMEOUT_S)
+    assert actions.query_limits("analyst", 50, 5) == (50, 5)

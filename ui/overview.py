@@ -129,7 +129,7 @@ def _watch_alerts() -> None:
         # hits masked for a role that may not see personal data.
         version = (json.dumps(state.counts(), sort_keys=True),
                    _mtime(str(stored_watchlist.default_path())))
-        wl, result = auth.act_once("overview_watch", actions.screen_stored, state.get_store(),
+        wl, result = auth.act_once("overview_watch", actions.alerts, state.get_store(),
                                    version=version)
     except CustomsGraphError as e:  # an unreadable stored file: say so, keep the page
         st.error(t("common.error", msg=md_escape(e)), icon=":material/error:")

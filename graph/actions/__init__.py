@@ -55,6 +55,7 @@ from graph.actions.reads import (
     viewer_results,
 )
 from graph.actions.work import (
+    alerts,
     bench,
     case_package,
     case_verify,
@@ -73,6 +74,7 @@ from graph.actions.work import (
 )
 
 __all__ = [
+    "alerts",
     "Masker", "personal_column", "visible_match",
     "ACTIONS", "Action", "Ctx", "MAX_ROWS", "MAX_TIMEOUT_S", "Nobody", "action", "analyse",
     "bench", "case_package", "case_verify", "cli_actor", "counts", "cypher", "entity", "expand",

@@ -161,12 +161,10 @@ def screen_file(ctx, store, watchlist: Path | bytes, name: str = "watchlist.csv"
     return result
 
 
-@action("screen.stored", "explore", audit="screen")
-def screen_stored(ctx, store, min_score=None, kept=None):
-    """Screen the stored watchlist (the app's alerts): hits masked for viewers.
-    Returns (what the stored watchlist is, without its entries, or None; the result
-    or None)."""
-    kept = kept if kept is not None else stored.load()
+def _screen_stored(ctx, store, min_score=None):
+    """Returns (what the stored watchlist is, without its entries, or None; the
+    result or None)."""
+    kept = stored.load()
     if kept is None:
         ctx.note(watchlist=None)
         return None, None
@@ -177,6 +175,19 @@ def screen_stored(ctx, store, min_score=None, kept=None):
         result = screen.screen_watchlist(s, list(kept.entries), problems, min_score=min_score)
     ctx.note(entries=result.entries, hits=len(result.hits))
     return kept.info(), result
+
+
+@action("screen.stored", stored.PERMISSION, audit="screen")
+def screen_stored(ctx, store, min_score=None):
+    """Screen with the stored watchlist, every hit in full (someone else's list of
+    people: analysts and admins)."""
+    return _screen_stored(ctx, store, min_score)
+
+
+@action("alerts", "explore", audit="screen")
+def alerts(ctx, store, min_score=None):
+    """The stored watchlist's hits as the Overview's alerts: masked for viewers."""
+    return _screen_stored(ctx, store, min_score)
 
 
 @action("watchlist.save", stored.PERMISSION, audit="watchlist", mask=False)

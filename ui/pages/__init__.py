@@ -3,7 +3,7 @@ the sidebar's "counts"; the door checks, masks and records each call
 (tests/test_actions.py keeps this whole)."""
 
 PAGE_ACTIONS: dict[str, tuple[str, ...]] = {
-    "overview": ("counts", "overview", "query", "screen.stored"),
+    "overview": ("counts", "overview", "query", "alerts"),
     "explore": ("search", "neighbours", "expand"),
     "paths": ("search", "paths"),
     "routes": ("routes", "export.download"),
