@@ -251,14 +251,22 @@ def mini_url(tmp_path_factory):
     return url
 
 
+@pytest.fixture(scope="module")
+def users_file(tmp_path_factory) -> bytes:
+    """A users file with an admin and a spare viewer, hashed once for the module."""
+    path = tmp_path_factory.mktemp("users") / "users.json"
+    us = users.UserStore(path)
+    us.add("admin-1", "admin", "a long password 0")
+    us.add("spare", "viewer", "a long password 9")
+    return path.read_bytes()
+
+
 @pytest.fixture
-def env(sample_lbug_url, mini_url, tmp_path, monkeypatch):
+def env(sample_lbug_url, mini_url, users_file, tmp_path, monkeypatch):
     monkeypatch.setenv("CUSTOMS_GRAPH_LOG", str(tmp_path / "dutylog.sqlite3"))
     monkeypatch.setenv(users.ENV_USERS, str(tmp_path / "users.json"))
     monkeypatch.setenv("CUSTOMS_GRAPH_WATCHLIST", str(tmp_path / "watchlist.json"))
-    us = users.UserStore()
-    us.add("admin-1", "admin", "a long password 0")
-    us.add("spare", "viewer", "a long password 9")
+    (tmp_path / "users.json").write_bytes(users_file)
     return Env(sample_lbug_url, mini_url, tmp_path)
 
 
@@ -353,3 +361,106 @@ def test_query_limits_are_capped():
     assert actions.query_limits("analyst", 10**9, 10**6) == (actions.MAX_ROWS,
                                                             actions.MAX_TIMEOUT_S)
     assert actions.query_limits("analyst", 50, 5) == (50, 5)
+
+
+# --- through the real command line -------------------------------------------------------
+def cli(*args, env: dict, role: str | None):
+    import os
+    import subprocess
+    import sys
+
+    e = {k: v for k, v in os.environ.items()
+         if k not in (users.ENV_USER, users.ENV_PASSWORD)}
+    e.update(env)
+    if role:
+        e.update({users.ENV_USER: f"{role}-1", users.ENV_PASSWORD: f"{role} password 1"})
+    return subprocess.run([sys.executable, "-m", "graph.cli", *map(str, args)], env=e,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture
+def signed(tmp_path):
+    """A users file with one user per role, and a log of the test's own, for subprocesses."""
+    path = tmp_path / "users.json"
+    us = users.UserStore(path)
+    for role in ("admin", "analyst", "viewer"):
+        us.add(f"{role}-1", role, f"{role} password 1")
+    return {users.ENV_USERS: str(path), "CUSTOMS_GRAPH_LOG": str(tmp_path / "dutylog.sqlite3"),
+            "CUSTOMS_GRAPH_WATCHLIST": str(tmp_path / "watchlist.json")}
+
+
+def _trail(env: dict) -> list:
+    return audit.list(log=env["CUSTOMS_GRAPH_LOG"])
+
+
+def test_cli_bench_against_neo4j_is_refused_to_nobody_and_viewers(sample_neo4j_url, signed):
+    from graph.store import open_store
+
+    with open_store(sample_neo4j_url) as s:
+        before = s.counts()
+    for role in (None, "viewer", "analyst"):
+        done = cli("bench", "--store", sample_neo4j_url, "--yes", "--persons", "10",
+                   "--no-baseline", env=signed, role=role)
+        assert done.returncode == 1, done.stderr
+        assert ("sign-in required" if role is None else "may not run benchmarks") in done.stderr
+    with open_store(sample_neo4j_url) as s:
+        assert s.counts() == before
+    refused = [(r.who, r.details["outcome"]) for r in _trail(signed) if r.action == "bench"]
+    assert refused == [("?", "refused"), ("viewer-1", "refused"), ("analyst-1", "refused")]
+
+
+def test_cli_viewer_cannot_merge_pack_or_find_by_passport(sample_lbug_url, signed, tmp_path):
+    same_as = "MATCH ()-[r:SAME_AS]->() RETURN count(r)"
+    admin = cli("cypher", same_as, "--json", "--store", sample_lbug_url, env=signed,
+                role="admin")
+    before = json.loads(admin.stdout)["rows"]
+    done = cli("resolve", "accept", PERSON, "Person:P000902", "--store", sample_lbug_url,
+               env=signed, role="viewer")
+    assert done.returncode == 1 and "may not decide merges" in done.stderr
+    after = cli("cypher", same_as, "--json", "--store", sample_lbug_url, env=signed,
+                role="admin")
+    assert json.loads(after.stdout)["rows"] == before
+    done = cli("case", PERSON, "-o", tmp_path / "x.zip", "--store", sample_lbug_url,
+               env=signed, role="viewer")
+    assert done.returncode == 1 and not (tmp_path / "x.zip").exists()
+    done = cli("search", "C3640220", "--json", "--store", sample_lbug_url, env=signed,
+               role="viewer")
+    assert done.returncode == 0 and json.loads(done.stdout)["results"] == []
+    done = cli("neighbours", PERSON, "--json", "--store", sample_lbug_url, env=signed,
+               role="viewer")
+    assert done.returncode == 0
+    assert not leaks(json.loads(done.stdout), personal_values(SAMPLE))
+    outcomes = [(r.details["action"], r.details["outcome"]) for r in _trail(signed)
+                if r.who == "viewer-1"]
+    assert outcomes == [("resolve.accept", "refused"), ("case", "refused"),
+                        ("search", "allowed"), ("neighbours", "allowed")]
+
+
+def test_every_failing_command_is_recorded(sample_lbug_url, signed):
+    done = cli("neighbours", "Person:NOBODY", "--store", sample_lbug_url, env=signed,
+               role="analyst")
+    assert done.returncode == 1
+    done = cli("export", PERSON, "--format", "nonsense", "-o", "x", env=signed, role="analyst")
+    assert done.returncode == 2
+    done = cli("search", "x", "--store", sample_lbug_url, env=signed, role=None)
+    assert done.returncode == 1
+    got = [(r.who, r.action, r.details.get("action") or r.details.get("command"),
+            r.details["outcome"]) for r in _trail(signed)]
+    assert got == [("analyst-1", "read", "neighbours", "failed"),
+                   ("analyst-1", "command", "export", "failed"),
+                   ("?", "search", "search", "refused")]
+    assert all(r.details.get("error") for r in _trail(signed))
+
+
+def test_the_app_listens_on_this_machine_only_unless_told(signed, tmp_path):
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["address"] == "127.0.0.1"
+    single = {**signed, users.ENV_USERS: str(tmp_path / "nobody.json")}  # single-user mode
+    done = cli("app", "--host", "0.0.0.0", env=single, role=None)
+    assert done.returncode == 2
+    assert "single-user mode" in done.stderr and "--allow-single-user-network" in done.stderr
+    # with users, serving is an admin's action through the door
+    done = cli("app", "--host", "0.0.0.0", env=signed, role="viewer")
+    assert done.returncode == 1 and "may not serve the app" in done.stderr
