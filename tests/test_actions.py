@@ -16,6 +16,7 @@ import typer
 from graph import actions, audit, users
 from graph.actions import ACTIONS, Nobody
 from graph.model import Node
+from tests.test_app_auth import downloads  # noqa: F401 - a fixture
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -464,3 +465,34 @@ def test_the_app_listens_on_this_machine_only_unless_told(signed, tmp_path):
     # with users, serving is an admin's action through the door
     done = cli("app", "--host", "0.0.0.0", env=signed, role="viewer")
     assert done.returncode == 1 and "may not serve the app" in done.stderr
+
+
+# --- the app's pages, as a viewer --------------------------------------------------------
+def test_every_page_as_a_viewer_shows_no_personal_data_and_records_through_the_door(
+        env, downloads, monkeypatch):  # noqa: F811 - the fixture imported above
+    from graph.store import ENV_STORE
+    from tests.test_app_auth import (
+        PASSWORDS,
+        _app,
+        _leaks,
+        _open_explore,
+        _output,
+        _page,
+        _sign_in,
+    )
+    from ui.pages import PAGE_ACTIONS
+
+    monkeypatch.setenv(ENV_STORE, env.sample)
+    users.UserStore().add("chi", "viewer", PASSWORDS["chi"])
+    actions.watchlist_save(actor("admin"), SAMPLE / "watchlist.csv")  # alerts to show
+    at = _sign_in(_app(), "chi")
+    _open_explore(at, "P000901")  # a working graph for the pages that show it
+    for name in PAGE_ACTIONS:
+        downloads.clear()
+        blob = _output(_page(at, name), downloads)
+        assert not _leaks(blob), name
+    records = [r for r in audit.list() if r.action != "sign_in" and r.who == "chi"]
+    assert records and all(r.details["where"] == "app" and r.details["outcome"] for r in records)
+    used = {r.details["action"] for r in records}
+    assert used <= {"counts", *(a for acts in PAGE_ACTIONS.values() for a in acts)}
+    assert {"search", "neighbours", "alerts", "counts"} <= used
