@@ -52,7 +52,16 @@ ACTIONS = {
     "watchlist": "change (saved/replaced), file, sha256, entries, problems, replaced",
     "single_user": "on (true/false), reason (first run/command/first user added)",
     "anchor": "old (the anchor replaced), new (the chain heads anchored now), problems",
+    "read": "what was read (neighbours, paths, entity, routes, timeline, analysis, risk, "
+            "proposals, duty log, audit trail, users), refs, counts",
+    "screen": "watchlist (file or stored), entries, hits",
+    "bench": "persons, stores",
+    "log_entry": "id, kind, refs",
+    "serve": "host, port",
+    "command": "a command that failed before reaching an action: command, error",
 }
+# Every record the actions layer (graph/actions) writes also carries: action (its
+# name), outcome (allowed/refused/failed), error (one line, when not allowed), where.
 CSV_COLUMNS = ("id", "time", "who", "action", "details")
 CHAIN_FORMAT = 1
 MIGRATED_KEY = "audit_chain_migrated"  # meta: when records written before the chain got one

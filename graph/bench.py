@@ -40,6 +40,7 @@ import typer
 
 from graph import queries as saved
 from graph import schema
+from graph.cli_common import uses
 from graph.errors import CustomsGraphError, SchemaError
 from graph.model import Subgraph
 from graph.schema import FLOAT, INT
@@ -594,6 +595,7 @@ def _render_latency(st: dict, console) -> None:
         console.print(f"[red]failed[/red] {line}")
 
 
+@uses("bench")
 def bench(
     persons: Annotated[int, typer.Option(min=10, help="Persons to generate (about 7 rows "
                                                        "each in all files).")] = 10000,
@@ -625,11 +627,14 @@ def bench(
 
     if not store:
         raise typer.BadParameter("give at least one --store")
+    from graph import actions
+
     err = Console(file=sys.stderr)
-    result = run_bench(persons, list(store), samples=samples, budget_s=budget, seed=seed,
-                       data=data, yes=yes, baseline=baseline, load_csv=load_csv,
-                       existing=existing,
-                       log=None if as_json else (lambda m: err.print(f"[dim]{m}[/dim]")))
+    # Through the door: an admin only (it empties the Neo4j databases it is given).
+    result = actions.bench(actions.cli_actor(), persons, list(store), samples=samples,
+                           budget_s=budget, seed=seed, data=data, yes=yes, baseline=baseline,
+                           load_csv=load_csv, existing=existing,
+                           log=None if as_json else (lambda m: err.print(f"[dim]{m}[/dim]")))
     if save:
         Path(save).write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str))
     if as_json:

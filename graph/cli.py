@@ -15,15 +15,14 @@ from typing import Annotated
 
 import typer
 
-from graph import cli_extra, cli_import
+from graph import actions, cli_extra, cli_import
 from graph import export as exporter
-from graph import queries as saved
 from graph.bench import bench
 from graph.cli_common import out as _out
-from graph.cli_common import run
+from graph.cli_common import run, uses
 from graph.cli_log import log_app, users_app
 from graph.model import Subgraph
-from graph.store import DEFAULT_CAP, open_store
+from graph.store import DEFAULT_CAP
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DATA = ROOT / "sample_data"
@@ -59,18 +58,8 @@ def _params(items: list[str] | None) -> dict:
     return out
 
 
-def _audit(action: str, **details) -> None:
-    """Every search, query, export and load goes into the audit trail."""
-    from graph import audit
-    from graph.users import cli_user
-
-    audit.record(action, cli_user().name, details)
-
-
-def _allowed(action: str) -> None:
-    from graph.users import cli_user, require
-
-    require(cli_user(), action)
+def _actor():
+    return actions.cli_actor()
 
 
 def _node_line(n) -> str:
@@ -90,6 +79,7 @@ def _subgraph_text(sub: Subgraph) -> str:
 
 
 @app.command()
+@uses("load")
 def load(folder: Annotated[Path, typer.Argument(help="Folder of contract CSV files.")],
          store: StoreOpt = None, as_json: JsonOpt = False,
          rejects: Annotated[Path | None, typer.Option(help="Where to write rejected rows.")] = None,
@@ -99,14 +89,8 @@ def load(folder: Annotated[Path, typer.Argument(help="Folder of contract CSV fil
                   "[default: for 50,000 rows or more, on 2+ cores].",
              show_default=False)] = None):
     """Load a folder of contract CSVs; prints counts and rejects."""
-    from loaders.load import load_folder
-
-    _allowed("load")
-    with open_store(store) as s:
-        report = load_folder(s, folder, rejects_file=rejects, progress=progress and not as_json,
-                             parallel=parallel)
-    _audit("load", folder=str(folder), rows=report.rows, rejected=len(report.rejects),
-           store=s.url)
+    report = actions.load(_actor(), store, folder, rejects=rejects,
+                          progress=progress and not as_json, parallel=parallel)
     data = report.to_json()
     lines = [f"loaded {report.rows} rows from {len(report.files)} files in {report.seconds:.1f} s "
              f"({report.rows / max(report.seconds, 1e-9):,.0f} rows/s)"]
@@ -119,37 +103,34 @@ def load(folder: Annotated[Path, typer.Argument(help="Folder of contract CSV fil
 
 
 @app.command()
+@uses("search")
 def search(text: str, store: StoreOpt = None, as_json: JsonOpt = False,
            label: LabelOpt = None, limit: int = 20):
     """Entities by name or key, diacritics-blind."""
-    _allowed("explore")
-    with open_store(store) as s:
-        found = s.search(text, labels=label, limit=limit)
-    _audit("search", text=text, labels=label or [], results=len(found))
+    found = actions.search(_actor(), store, text, labels=label, limit=limit)
     _out({"results": [n.to_json() for n in found]}, as_json,
          "\n".join(_node_line(n) for n in found) or "no match")
 
 
 @app.command()
+@uses("neighbours")
 def neighbours(ref: str, hops: Annotated[int, typer.Option(min=1, max=6)] = 1,
                store: StoreOpt = None, as_json: JsonOpt = False, label: LabelOpt = None,
                rel: TypeOpt = None, cap: int = DEFAULT_CAP):
     """The neighbourhood of REF (Label:key, e.g. Container:WHSU5018375)."""
-    _allowed("explore")
-    with open_store(store) as s:
-        sub = s.neighbours(ref, hops=hops, labels=label, rel_types=rel, cap=cap)
+    sub = actions.neighbours(_actor(), store, ref, hops=hops, labels=label, rel_types=rel,
+                             cap=cap)
     _out(sub.to_json(), as_json, _subgraph_text(sub))
 
 
 @app.command()
+@uses("paths")
 def paths(ref_a: str, ref_b: str, max_hops: Annotated[int, typer.Option(min=1, max=12)] = 4,
           store: StoreOpt = None, as_json: JsonOpt = False, label: LabelOpt = None,
           rel: TypeOpt = None, limit: int = 25):
     """Shortest paths between two entities, shortest first."""
-    _allowed("explore")
-    with open_store(store) as s:
-        found = s.paths(ref_a, ref_b, max_hops=max_hops, labels=label, rel_types=rel,
-                        limit=limit)
+    found = actions.paths(_actor(), store, ref_a, ref_b, max_hops=max_hops, labels=label,
+                          rel_types=rel, limit=limit)
     text = []
     for p in found:
         steps = [p.nodes[0].id]
@@ -175,9 +156,10 @@ def _print_result(result, as_json: bool) -> None:
 
 
 @queries_app.command("list")
+@uses("queries.list")
 def queries_list(as_json: JsonOpt = False):
     """The saved queries."""
-    found, errors = saved.load_all()
+    found, errors = actions.queries_list(_actor())
     for e in errors:
         typer.echo(f"warning: {e}", err=True)
     data = {"queries": [q.to_json() for q in found.values()]}
@@ -185,29 +167,31 @@ def queries_list(as_json: JsonOpt = False):
 
 
 @queries_app.command("run")
+@uses("query")
 def queries_run(name: str, param: ParamOpt = None, store: StoreOpt = None,
-                as_json: JsonOpt = False, limit: int = 1000):
+                as_json: JsonOpt = False, limit: int = 1000,
+                timeout: Annotated[float | None, typer.Option(
+                    help="Seconds before the query is stopped (capped).")] = None):
     """Run a saved query, read-only."""
-    _allowed("query")
-    q = saved.get(name)
-    with open_store(store) as s:
-        result = saved.run(s, q, _params(param), limit=limit)
-    _audit("query", name=name, params=_params(param), rows=len(result.rows))
+    result = actions.query(_actor(), store, name, _params(param), limit=limit,
+                           timeout_s=timeout)
     _print_result(result, as_json)
 
 
 @app.command()
+@uses("cypher")
 def cypher(query: str, param: ParamOpt = None, store: StoreOpt = None, as_json: JsonOpt = False,
-           limit: int = 1000):
-    """Ad-hoc read-only Cypher; the database refuses writes."""
-    _allowed("query")
-    with open_store(store) as s:
-        result = s.query(query, _params(param), limit=limit)
-    _audit("query", cypher=query, params=_params(param), rows=len(result.rows))
+           limit: int = 1000,
+           timeout: Annotated[float | None, typer.Option(
+               help="Seconds before the query is stopped (capped).")] = None):
+    """Ad-hoc read-only Cypher; the database refuses writes (analyst or admin)."""
+    result = actions.cypher(_actor(), store, query, _params(param), limit=limit,
+                            timeout_s=timeout)
     _print_result(result, as_json)
 
 
 @app.command()
+@uses("export")
 def export(ref: str, hops: Annotated[int, typer.Option(min=1, max=6)] = 1,
            fmt: Annotated[str, typer.Option("--format", help="Export format.")] = "json",
            output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")] = None,
@@ -217,45 +201,69 @@ def export(ref: str, hops: Annotated[int, typer.Option(min=1, max=6)] = 1,
         raise typer.BadParameter(f"--format must be one of {', '.join(exporter.FORMATS)}")
     if output is None:
         raise typer.BadParameter("-o FILE is required")
-    _allowed("export")
-    with open_store(store) as s:
-        sub = s.neighbours(ref, hops=hops, cap=cap)
-    exporter.write(sub, fmt, output)
-    from graph.dutylog import file_digest
-
-    _audit("export", format=fmt, ref=ref, hops=hops, nodes=len(sub.nodes),
-           edges=len(sub.edges), **file_digest(output))
+    sub = actions.export(_actor(), store, ref, hops, fmt, output, cap=cap)
     _out({"file": str(output), "format": fmt, "nodes": len(sub.nodes), "edges": len(sub.edges)},
          as_json, f"wrote {len(sub.nodes)} nodes, {len(sub.edges)} edges to {output}")
 
 
-def _streamlit(store: str | None) -> None:
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+HostOpt = Annotated[str, typer.Option(
+    help="Address to listen on (default: this machine only). Serving beyond it needs "
+    "sign-in set up, or --allow-single-user-network.")]
+PortOpt = Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")]
+OpenNetOpt = Annotated[bool, typer.Option(
+    "--allow-single-user-network",
+    help="Serve beyond this machine with no users set up: everyone who reaches the port "
+    "is admin.")]
+
+
+def _serve(store: str | None, host: str, port: int, allow_open: bool) -> None:
+    """Start the app once the door allows it: on loopback unless told otherwise, and
+    beyond it in single-user mode only when asked by name."""
+    from graph.users import single_user
+
+    host = host.strip()
+    beyond = host not in LOOPBACK
+    if beyond and single_user():
+        if not allow_open:
+            raise typer.BadParameter(
+                f"--host {host}: no users are set up (single-user mode), so everyone who "
+                "reaches the port would be admin; add users first (customs-graph users add), "
+                "or pass --allow-single-user-network")
+        typer.echo(f"warning: serving on {host}:{port} in single-user mode: everyone who "
+                   "reaches this port is admin", err=True)
+    actions.serve(_actor(), host, port, network_single_user=beyond and allow_open)
     env = dict(os.environ)
     if store:
         env["CUSTOMS_GRAPH_STORE"] = store
     # Run from the project folder so .streamlit/config.toml applies; the flags
-    # repeat what matters offline in case it is missing.
+    # repeat what matters offline and the address, in case it is missing.
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP),
            "--browser.gatherUsageStats", "false", "--server.headless", "true",
-           "--browser.serverAddress", "localhost"]
+           "--browser.serverAddress", "localhost" if not beyond else host,
+           "--server.address", host, "--server.port", str(port)]
     raise SystemExit(subprocess.call(cmd, env=env, cwd=ROOT))
 
 
 @app.command("app")
-def run_app(store: StoreOpt = None):
+@uses("serve")
+def run_app(store: StoreOpt = None, host: HostOpt = "127.0.0.1", port: PortOpt = 8501,
+            allow_single_user_network: OpenNetOpt = False):
     """Open the app on the configured store."""
-    _streamlit(store)
+    _serve(store, host, port, allow_single_user_network)
 
 
 @app.command()
+@uses("load", "serve")
 def demo(store: StoreOpt = None,
          open_app: Annotated[bool, typer.Option("--app/--no-app",
                                                 help="Open the app after.")] = True,
-         as_json: JsonOpt = False):
+         as_json: JsonOpt = False, host: HostOpt = "127.0.0.1", port: PortOpt = 8501,
+         allow_single_user_network: OpenNetOpt = False):
     """Build the sample set into the store, then open the app."""
     load(SAMPLE_DATA, store=store, as_json=as_json, rejects=None, progress=not as_json)
     if open_app:
-        _streamlit(store)
+        _serve(store, host, port, allow_single_user_network)
 
 
 def main() -> None:

@@ -20,17 +20,18 @@ status 1, or 2 for bad usage).
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from graph import analytics, case, resolve, risk, screen, users
-from graph import watchlist as stored
+from graph import actions, resolve
 from graph.cli_common import out as _out
+from graph.cli_common import uses
 from graph.errors import DataError, SchemaError
-from graph.store import DEFAULT_CAP, open_store
+from graph.store import DEFAULT_CAP
+
+_actor = actions.cli_actor
 
 StoreOpt = Annotated[str | None, typer.Option(
     "--store", help="Store URL: ladybug:///path or bolt://host:7687 "
@@ -45,6 +46,7 @@ resolve_app = typer.Typer(help="Entity resolution: proposals, accept, undo.")
 
 
 # --- analyse --------------------------------------------------------------------
+@uses("analyse")
 def analyse(ref: str, hops: HopsOpt = 2, store: StoreOpt = None, as_json: JsonOpt = False,
             cap: CapOpt = DEFAULT_CAP,
             top: Annotated[int, typer.Option(min=1, help="Entities listed per score.")] = 10,
@@ -52,11 +54,7 @@ def analyse(ref: str, hops: HopsOpt = 2, store: StoreOpt = None, as_json: JsonOp
                 "--hubs/--no-hubs", help="Count hub labels (Country, Commodity, customs "
                 "offices: the schema's non-traversable labels) in the scores.")] = False):
     """Centrality, communities, bridges and go-betweens in the neighbourhood of REF."""
-    with open_store(store) as s:
-        sub = s.neighbours(ref, hops=hops, cap=cap)
-    excluded = [] if hubs else analytics.hub_labels()
-    result = {"ref": ref, "hops": hops, "excluded_labels": excluded,
-              **analytics.analyse(sub, top=top, exclude_labels=excluded)}
+    result = actions.analyse(_actor(), store, ref, hops=hops, cap=cap, top=top, hubs=hubs)
     lines = [f"{result['nodes']} nodes, {result['edges']} edges around {ref} ({hops} hops)"]
     btw = result["betweenness"]
     for name, rows in (("degree", result["degree"]), ("pagerank", result["pagerank"]),
@@ -75,14 +73,13 @@ def analyse(ref: str, hops: HopsOpt = 2, store: StoreOpt = None, as_json: JsonOp
 
 
 # --- risk ---------------------------------------------------------------------------
+@uses("risk")
 def risk_cmd(refs: Annotated[list[str], typer.Argument(help="One or more Label:key.")],
              store: StoreOpt = None, as_json: JsonOpt = False,
              weights: Annotated[Path | None, typer.Option(
                  help="Risk weights TOML (default: graph/risk_weights.toml).")] = None):
     """Transparent risk scores: every contribution with its reason."""
-    w = risk.load_weights(weights)
-    with open_store(store) as s:
-        scores = risk.score_many(s, refs, w)
+    scores = actions.risk_scores(_actor(), store, refs, weights)
     lines = []
     for r in scores:
         lines.append(f"{r.ref}  {r.score:g} ({r.band})")
@@ -92,6 +89,7 @@ def risk_cmd(refs: Annotated[list[str], typer.Argument(help="One or more Label:k
 
 # --- resolve -------------------------------------------------------------------------
 @resolve_app.callback(invoke_without_command=True)
+@uses("resolve.list")
 def resolve_list(ctx: typer.Context, store: StoreOpt = None, as_json: JsonOpt = False,
                  label: Annotated[list[str] | None, typer.Option(
                      "--label", "-l", help="Person and/or Company (default both).")] = None,
@@ -104,8 +102,7 @@ def resolve_list(ctx: typer.Context, store: StoreOpt = None, as_json: JsonOpt = 
     for name in labels:
         if name not in resolve.RESOLVABLE:
             raise SchemaError(f"--label must be one of {', '.join(resolve.RESOLVABLE)}")
-    with open_store(store) as s:
-        found = resolve.propose(s, labels=labels, min_score=min_score)
+    found = actions.resolve_list(_actor(), store, labels, min_score=min_score)
     lines = []
     for p in found:
         lines.append(f"{p.score:>5g}  {p.a_ref} = {p.b_ref}")
@@ -115,35 +112,33 @@ def resolve_list(ctx: typer.Context, store: StoreOpt = None, as_json: JsonOpt = 
 
 
 @resolve_app.command("accept")
+@uses("resolve.accept")
 def resolve_accept(a: str, b: str, store: StoreOpt = None, as_json: JsonOpt = False,
                    by: Annotated[str | None, typer.Option(
-                       help="Who decides (default: your login name).")] = None,
+                       help="Who decides (default: the signed-in user; another name only "
+                       "in single-user mode).")] = None,
                    score: Annotated[float | None, typer.Option(
                        help="Score to record (default: computed now).")] = None):
     """Record that A and B are one entity (a SAME_AS link; the records stay as they are)."""
-    by = by or getpass.getuser()
-    with open_store(store) as s:
-        if score is None:
-            score, _ = resolve.score_pair(s, a, b)
-        result = resolve.accept(s, a, b, score, by)
-    if result["created"]:
-        result.update(score=score, decided_by=by)
+    result = actions.resolve_accept(_actor(), store, a, b, score=score, by=by)
+    score, by = result.get("score", score), result.get("decided_by")
     text = (f"linked {a} SAME_AS {b} (score {score:g}, by {by})" if result["created"]
             else f"{a} and {b} were already linked")
     _out(result, as_json, text)
 
 
 @resolve_app.command("undo")
+@uses("resolve.undo")
 def resolve_undo(a: str, b: str, store: StoreOpt = None, as_json: JsonOpt = False):
     """Remove the SAME_AS link between A and B."""
-    with open_store(store) as s:
-        removed = resolve.undo(s, a, b)
+    removed = actions.resolve_undo(_actor(), store, a, b)
     _out({"a": a, "b": b, "removed": removed}, as_json,
          f"removed {removed} SAME_AS link(s) between {a} and {b}" if removed
          else f"{a} and {b} were not linked")
 
 
 # --- screen ---------------------------------------------------------------------------
+@uses("screen", "screen.stored", "watchlist.save")
 def screen_cmd(watchlist: Annotated[Path | None, typer.Argument(
                    help="CSV: name, date_of_birth, nationality, document_no, company "
                    "(default: the stored watchlist).")] = None,
@@ -159,31 +154,24 @@ def screen_cmd(watchlist: Annotated[Path | None, typer.Argument(
     if watchlist is None:
         if save:
             raise typer.BadParameter("--save needs the watchlist CSV file to keep")
-        # The stored watchlist is personal data someone else may have kept.
-        users.require(users.cli_user(), stored.PERMISSION)
-        kept = stored.load()
+        kept, result = actions.screen_stored(_actor(), store, min_score=min_score)
         if kept is None:
             raise typer.BadParameter(
                 "no watchlist is stored: give a CSV file, or keep one with "
                 "`customs-graph screen WATCHLIST.csv --save`")
-    elif save:
-        kept = _save_watchlist(watchlist)
-    with open_store(store) as s:
-        if kept is None:
-            result = screen.screen(s, watchlist, min_score=min_score)
-        else:
-            problems = [DataError(p["reason"], file=kept.source, line=p["line"],
-                                  field=p["field"]) for p in kept.problems]
-            result = screen.screen_watchlist(s, list(kept.entries), problems,
-                                             min_score=min_score)
+    else:
+        if save:
+            kept = actions.watchlist_save(_actor(), Path(watchlist)).info()
+        result = actions.screen_file(_actor(), store, Path(watchlist), min_score=min_score)
     for p in result.problems:
         typer.echo(f"warning: {p}", err=True)
     data = result.to_json()
     lines = []
     if kept is not None:
-        data["watchlist"] = {**kept.info(), "saved": save}
-        lines.append(f"{'saved' if save else 'stored'} watchlist {kept.source} "
-                     f"(sha256 {kept.sha256[:12]}..., {kept.saved_at} by {kept.saved_by})")
+        data["watchlist"] = {**kept, "saved": save}
+        lines.append(f"{'saved' if save else 'stored'} watchlist {kept['source']} "
+                     f"(sha256 {kept['sha256'][:12]}..., {kept['saved_at']} by "
+                     f"{kept['saved_by']})")
     lines.append(f"{result.entries} watchlist entries, {len(result.hits)} hits")
     for h in result.hits:
         lines.append(f"line {h.line} {h.kind} {h.watch!r} -> {h.ref} {h.name!r}  "
@@ -192,21 +180,8 @@ def screen_cmd(watchlist: Annotated[Path | None, typer.Argument(
     _out(data, as_json, "\n".join(lines))
 
 
-def _save_watchlist(path: Path) -> stored.StoredWatchlist:
-    """Store the watchlist at `path` in place of the stored one; an audited write."""
-    from graph import audit
-
-    user = users.require(users.cli_user(), stored.PERMISSION)
-    try:
-        old = stored.load()
-    except DataError:
-        old = None  # an unreadable stored file is replaced like any other
-    new = stored.save_file(path, user.name)
-    audit.record(stored.AUDIT_ACTION, user.name, stored.audit_details(new, old))
-    return new
-
-
 # --- case packages ----------------------------------------------------------------------
+@uses("case")
 def case_cmd(ref: str, hops: HopsOpt = 2,
              output: Annotated[Path | None, typer.Option("-o", "--output",
                                                          help="Zip file to write.")] = None,
@@ -215,21 +190,16 @@ def case_cmd(ref: str, hops: HopsOpt = 2,
     """A case package: REF's neighbourhood in every format, its query, SHA-256 manifest."""
     if output is None:
         raise typer.BadParameter("-o FILE.zip is required")
-    with open_store(store) as s:
-        sub = s.neighbours(ref, hops=hops, cap=cap)
-        url = s.url
-    queries = [{"name": "neighbours",
-                "parameters": {"ref": ref, "hops": hops, "cap": cap}}]
-    manifest = case.build(sub, output, store_url=url, queries=queries,
-                          title=title or f"Neighbourhood of {ref}, {hops} hops")
+    manifest = actions.case_package(_actor(), store, ref, hops, output, cap=cap, title=title)
     _out({"file": str(output), **manifest}, as_json,
          f"wrote {output}: {manifest['nodes']} nodes, {manifest['edges']} edges, "
          f"{len(manifest['files'])} files + manifest")
 
 
+@uses("case.verify")
 def case_verify_cmd(package: Path, as_json: JsonOpt = False):
     """Check a case package against its manifest (exit 1 when something differs)."""
-    problems = case.verify(package)
+    problems = actions.case_verify(_actor(), package)
     _out({"file": str(package), "ok": not problems, "problems": problems}, as_json,
          "\n".join(problems) or f"{package}: every file matches the manifest")
     if problems:

@@ -18,9 +18,11 @@ from typing import Annotated
 import typer
 
 from graph.cli_common import out as _out
+from graph.cli_common import uses
 from graph.errors import CustomsGraphError
 
 
+@uses("neo4j-import")
 def neo4j_import(
     folder: Annotated[Path | None, typer.Argument(
         help="Folder of contract CSV files.", show_default=False)] = None,
@@ -44,10 +46,16 @@ def neo4j_import(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
 ):
     """Prepare neo4j-admin import files for an EMPTY Neo4j database, checked as `load` checks."""
-    from graph.users import cli_user, require
+    from graph import actions
 
-    user = require(cli_user(), "load")
+    actions.neo4j_import(actions.cli_actor(), lambda ctx: _work(
+        ctx, folder, out, run, neo4j_home, database, rejects, finish, store, progress, as_json))
+
+
+def _work(ctx, folder, out, run, neo4j_home, database, rejects, finish, store, progress,
+          as_json) -> None:
     if finish:
+        ctx.note(what="neo4j-import --finish", store=store)
         _finish(folder, store, as_json)
         return
     if folder is None or out is None:
@@ -82,13 +90,10 @@ def neo4j_import(
             raise CustomsGraphError(f"neo4j-admin failed with exit status {done.returncode}: "
                                     f"{shlex.join(command)}")
         lines.append(f"imported into database {database!r} with: {shlex.join(command)}")
-        from graph import audit
-
-        audit.record("load", user.name, {"folder": str(folder), "rows": plan.rows,
-                                         "rejected": len(plan.rejects),
-                                         "rejects_file": plan.rejects_file,
-                                         "store": f"neo4j-admin import, database {database}"})
-    else:
+    ctx.note(folder=str(folder), rows=plan.rows, rejected=len(plan.rejects),
+             rejects_file=str(plan.rejects_file), ran=run,
+             store=f"neo4j-admin import, database {database}")
+    if not run:
         lines.append("import (Neo4j stopped; the database's files are replaced):")
         lines.append("  " + shlex.join(command))
     lines.append("then start Neo4j and create the constraints and indexes:")

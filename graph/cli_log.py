@@ -20,11 +20,11 @@ from typing import Annotated
 
 import typer
 
-from graph import audit, dutylog, users
+from graph import actions, audit, dutylog, users
 from graph.cli_common import one_line as _one_line
 from graph.cli_common import out as _out
-from graph.cli_common import run
-from graph.dutylog import KINDS, DutyLog, LogError
+from graph.cli_common import run, uses
+from graph.dutylog import KINDS, LogError
 
 log_app = typer.Typer(no_args_is_help=True, help="The duty log: findings, instructions and "
                       "results, verified and handed over between shifts.")
@@ -36,11 +36,6 @@ LogOpt = Annotated[Path | None, typer.Option(
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 ShiftOpt = Annotated[str | None, typer.Option(
     "--shift", "-s", help='Shift name, e.g. "2017-06-21 day" (default: the current one).')]
-
-
-def _user(action: str) -> users.User:
-    """The signed-in (or, in single-user mode, local) user, if allowed `action`."""
-    return users.require(users.cli_user(), action)
 
 
 # --- log ------------------------------------------------------------------------------
@@ -77,6 +72,7 @@ def _entry_text(e: dutylog.Entry, fixes: dict[int, list[int]]) -> str:
 
 
 @log_app.command("add")
+@uses("log.add")
 def log_add(
         text: Annotated[str, typer.Option("--text", "-t", help="What happened; '-' reads "
                                           "standard input.")],
@@ -97,10 +93,6 @@ def log_add(
         ] = None,
         log: LogOpt = None, as_json: JsonOpt = False):
     """Append an entry to the duty log (analyst or admin)."""
-    user = _user("log_write")
-    if analyst and not user.local and analyst.strip() != user.name:
-        raise users.AuthError(f"signed in as {user.name}: entries cannot be written in "
-                              f"another analyst's name ({analyst.strip()})")
     kind = kind.strip().lower()
     if kind not in KINDS:
         raise typer.BadParameter(f"--kind must be one of {', '.join(KINDS)}")
@@ -112,43 +104,40 @@ def log_add(
     for p in export or ():
         if not p.is_file():
             raise typer.BadParameter(f"--export {p}: no such file")
-    with DutyLog(log) as dl:
-        e = dl.add(kind if corrects is None else "correction", text,
-                   analyst=(analyst or "").strip() or user.name, shift=shift, refs=ref,
-                   queries=queries, exports=[dutylog.file_digest(p) for p in export or ()],
-                   corrects=corrects)
+    e = actions.log_add(actions.cli_actor(), kind, text, analyst=analyst, shift=shift,
+                        refs=ref, queries=queries, exports=list(export or ()),
+                        corrects=corrects, log=log)
     _out(e.to_json(), as_json, f"added entry #{e.id} ({e.kind}, shift {e.shift}, "
                                f"by {e.analyst})")
 
 
 @log_app.command("show")
+@uses("log.show")
 def log_show(shift: Annotated[str | None, typer.Option(
                  "--shift", "-s", help="Only this shift (default: every shift).")] = None,
              kind: Annotated[str | None, typer.Option("--kind", "-k")] = None,
              analyst: Annotated[str | None, typer.Option()] = None,
              log: LogOpt = None, as_json: JsonOpt = False):
     """The entries, oldest first."""
-    _user("log_read")
     if kind and kind not in KINDS:
         raise typer.BadParameter(f"--kind must be one of {', '.join(KINDS)}")
-    with DutyLog(log) as dl:
-        found = dl.entries(shift=shift, kind=kind, analyst=analyst)
-        fixes = dl.corrections()
+    found, fixes = actions.log_show(actions.cli_actor(), shift=shift, kind=kind,
+                                    analyst=analyst, log=log)
     _out({"entries": [e.to_json() for e in found]}, as_json,
          "\n".join(_entry_text(e, fixes) for e in found) or "no entries")
 
 
 @log_app.command("shifts")
+@uses("log.shifts")
 def log_shifts(log: LogOpt = None, as_json: JsonOpt = False):
     """The shifts in the log, most recent first, with their number of entries."""
-    _user("log_read")
-    with DutyLog(log) as dl:
-        found = dl.shifts()
+    found = actions.log_shifts(actions.cli_actor(), log=log)
     _out({"shifts": [{"shift": s, "entries": n} for s, n in found]}, as_json,
          "\n".join(f"{n:>6}  {s}" for s, n in found) or "no entries")
 
 
 @log_app.command("verify")
+@uses("log.verify")
 def log_verify(anchor: Annotated[list[str] | None, typer.Option(
                    "--expect", "--anchor",
                    help="A chain head written down earlier (both are printed on every "
@@ -158,15 +147,9 @@ def log_verify(anchor: Annotated[list[str] | None, typer.Option(
     """Check both chains, the duty log's and the audit trail's: exit 1 and one line per
     edited, removed or moved entry or audit record, and per chain shorter than its
     anchor (truncated)."""
-    user = _user("log_read")
     mark, audit_mark = _expected(anchor or [])
-    with DutyLog(log) as dl:
-        res = dutylog.check(dl, anchor=mark)
-        # Problems name record ids and what was done to them, never their contents.
-        trail = audit.check(dl, expect=audit_mark)
-        audit.record("verify", user.name, {
-            "ok": res.ok and trail.ok, "entries": res.entries, "audit_records": trail.records,
-            "problems": [p.message for p in res.problems + trail.problems]}, log=dl)
+    res, trail = actions.log_verify(actions.cli_actor(), anchor=mark, audit_expect=audit_mark,
+                                    log=log)
     data = {"ok": res.ok and trail.ok, "entries": res.entries,
             "head": {"id": res.head_id, "hash": res.head_hash},
             "problems": [p.to_json() for p in res.problems], "audit": trail.to_json()}
@@ -206,45 +189,33 @@ def _expected(heads: list[str]) -> tuple[tuple[int, str] | None, tuple[int, str]
 
 
 @log_app.command("reanchor")
+@uses("log.reanchor")
 def log_reanchor(yes: Annotated[bool, typer.Option(
                      "--yes", help="Confirm: anchor the chains as they stand now.")] = False,
                  log: LogOpt = None, as_json: JsonOpt = False):
     """Anchor both chains as they stand now, after a reported truncation was looked
     into (admin). The anchor replaced is kept in the audit trail."""
-    from graph import anchor
-
-    user = _user("audit_read")
     if not yes:
         raise typer.BadParameter("anchoring the chains as they stand accepts any truncation "
                                  "verify reports: give --yes")
-    with DutyLog(log) as dl:
-        found = [p.message for p in dutylog.check(dl).problems + audit.check(dl).problems]
-        old = anchor.accept(dl.conn, dl.path)
-        new = {t: anchor.head(dl.conn, t) for t in anchor.CHAINS}
-        audit.record("anchor", user.name, {"old": old.get("chains"), "new": new,
-                                           "problems": found}, log=dl)
-    _out({"old": old.get("chains"), "new": new, "problems": found}, as_json,
-         f"anchored {new['entries']['count']} entries and {new['audit']['count']} audit "
-         "records as they stand")
+    done = actions.log_reanchor(actions.cli_actor(), log=log)
+    new = done["new"]
+    _out(done, as_json, f"anchored {new['entries']['count']} entries and "
+                        f"{new['audit']['count']} audit records as they stand")
 
 
 @log_app.command("handover")
+@uses("log.handover")
 def log_handover(output: Annotated[Path, typer.Option(
                      "-o", "--output", help="Report file: .md for Markdown, .html for HTML.")],
                  shift: ShiftOpt = None, log: LogOpt = None, as_json: JsonOpt = False):
     """Write the handover report of a shift, with the chain's verification."""
-    user = _user("log_read")
     fmt = dutylog.HANDOVER_FORMATS.get(output.suffix.lower())
     if fmt is None:
         raise typer.BadParameter("-o FILE must end in .md or .html")
     shift = shift or dutylog.current_shift()
-    with DutyLog(log) as dl:
-        n = len(dl.entries(shift=shift))
-        res = dutylog.check(dl)
-        dutylog.write_handover(dl, shift, output, by=user.name)
-        digest = dutylog.file_digest(output)
-        audit.record("export", user.name, {"what": "handover", "shift": shift, "format": fmt,
-                                           "entries": n, **digest}, log=dl)
+    done = actions.log_handover(actions.cli_actor(), shift, output, log=log)
+    n, res, digest = done["entries"], done["verification"], done
     if not res.ok:
         typer.echo(f"warning: the duty log failed verification ({len(res.problems)} "
                    "problem(s)); the report lists them", err=True)
@@ -254,6 +225,7 @@ def log_handover(output: Annotated[Path, typer.Option(
 
 
 @log_app.command("audit")
+@uses("log.audit")
 def log_audit(action: Annotated[str | None, typer.Option(
                   "--action", "-a", help=f"One of {', '.join(audit.ACTIONS)}.")] = None,
               who: Annotated[str | None, typer.Option()] = None,
@@ -264,12 +236,10 @@ def log_audit(action: Annotated[str | None, typer.Option(
                   "--csv", help="Write the records to this CSV file.")] = None,
               log: LogOpt = None, as_json: JsonOpt = False):
     """The audit trail: searches, queries, exports, merges, loads (admin)."""
-    _user("audit_read")
     if action and action not in audit.ACTIONS:
         raise typer.BadParameter(f"--action must be one of {', '.join(audit.ACTIONS)}")
-    with DutyLog(log) as dl:
-        found = audit.list(action=action, who=who, since=since, until=until, limit=limit,
-                           log=dl)
+    found = actions.log_audit(actions.cli_actor(), action=action, who=who, since=since,
+                              until=until, limit=limit, log=log)
     if csv_file is not None:
         audit.write_csv(found, csv_file)
     text = "\n".join(f"{r.id:>6}  {r.time}  {r.who:<12} {r.action:<8} "
@@ -293,16 +263,13 @@ def _new_password(given: str | None) -> str:
     return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
-def _audit_user(who: users.User, details: dict) -> None:
-    audit.record("user", who.name, details)
-
-
 PasswordOpt = Annotated[str | None, typer.Option(
     help=f"The password (else ${users.ENV_NEW_PASSWORD}, else asked; a password on the "
     "command line may stay in the shell history).")]
 
 
 @users_app.command("add")
+@uses("users.add")
 def users_add(name: Annotated[str, typer.Argument(
                   help="User name; with --oidc the e-mail address (or subject id) the "
                   "identity provider signs in.")],
@@ -313,99 +280,90 @@ def users_add(name: Annotated[str, typer.Argument(
                   "(the app's [auth] settings); no password.")] = False,
               as_json: JsonOpt = False):
     """Add a user (admin; while there is none, the local user is admin)."""
-    me = _user("manage_users")
     if role.strip().lower() not in users.ROLES:
         raise typer.BadParameter(f"--role must be one of {', '.join(users.ROLES)}")
     if oidc and password:
         raise typer.BadParameter("--oidc users have no password: drop --password")
-    if oidc:
-        u = users.UserStore().add(name, role, oidc=True)
-    else:
-        u = users.UserStore().add(name, role, _new_password(password))
-    _audit_user(me, {"change": "add", "name": u.name, "role": u.role,
-                     **({"oidc": True} if oidc else {})})
+    u = actions.users_add(actions.cli_actor(), name, role,
+                          None if oidc else (lambda: _new_password(password)), oidc=oidc)
     _out(u.to_json(), as_json, f"added {u.name} ({u.role}"
                                f"{', identity provider' if oidc else ''})")
 
 
 @users_app.command("remove")
+@uses("users.remove")
 def users_remove(name: str, as_json: JsonOpt = False):
     """Remove a user (admin)."""
-    me = _user("manage_users")
-    users.UserStore().remove(name)
-    _audit_user(me, {"change": "remove", "name": name})
+    actions.users_remove(actions.cli_actor(), name)
     _out({"removed": name}, as_json, f"removed {name}")
 
 
 @users_app.command("role")
+@uses("users.role")
 def users_role(name: str, role: str, as_json: JsonOpt = False):
     """Change a user's role (admin)."""
-    me = _user("manage_users")
     if role.strip().lower() not in users.ROLES:
         raise typer.BadParameter(f"ROLE must be one of {', '.join(users.ROLES)}")
-    u = users.UserStore().set_role(name, role)
-    _audit_user(me, {"change": "role", "name": u.name, "role": u.role})
+    u = actions.users_role(actions.cli_actor(), name, role)
     _out(u.to_json(), as_json, f"{u.name} is now {u.role}")
 
 
 @users_app.command("password")
+@uses("users.password")
 def users_password(name: str, password: PasswordOpt = None, as_json: JsonOpt = False):
     """Set a user's password (admin)."""
-    me = _user("manage_users")
-    if users.UserStore().entries().get(name, {}).get("oidc"):  # refuse before any prompt
-        raise users.AuthError(f"{name!r} signs in through the identity provider: it has no "
-                              "password here")
-    users.UserStore().set_password(name, _new_password(password))
-    _audit_user(me, {"change": "password", "name": name})
+    actions.users_password(actions.cli_actor(), name, lambda: _new_password(password))
     _out({"name": name, "password": "changed"}, as_json, f"changed the password of {name}")
 
 
 def _set_disabled(name: str, disabled: bool, as_json: bool) -> None:
-    me = _user("manage_users")
-    u = users.UserStore().set_disabled(name, disabled)
-    _audit_user(me, {"change": "disable" if disabled else "enable", "name": u.name})
+    door = actions.users_disable if disabled else actions.users_enable
+    u = door(actions.cli_actor(), name)
     _out({**u.to_json(), "disabled": disabled}, as_json,
          f"{u.name} is {'disabled' if disabled else 'enabled'}")
 
 
 @users_app.command("disable")
+@uses("users.disable")
 def users_disable(name: str, as_json: JsonOpt = False):
     """Refuse a user's sign-in, keeping the user (admin)."""
     _set_disabled(name, True, as_json)
 
 
 @users_app.command("enable")
+@uses("users.enable")
 def users_enable(name: str, as_json: JsonOpt = False):
     """Let a disabled user sign in again (admin)."""
     _set_disabled(name, False, as_json)
 
 
 @users_app.command("single-user")
+@uses("users.single_user")
 def users_single_user(state: Annotated[str, typer.Argument(help="on or off.")],
                       as_json: JsonOpt = False):
     """Turn single-user mode on or off (admin; in single-user mode the local user is
     one). Recorded in the users file and the audit trail."""
     if state.strip().lower() not in ("on", "off"):
         raise typer.BadParameter("STATE must be on or off")
-    me = _user("manage_users")
-    done = users.set_single_user(state.strip().lower() == "on", me)
+    done = actions.users_single_user(actions.cli_actor(), state.strip().lower() == "on")
     _out({"single_user_mode": done["on"], "by": done["by"], "time": done["time"]}, as_json,
          f"single-user mode is {'on' if done['on'] else 'off'} (by {done['by']})")
 
 
 @users_app.command("init")
+@uses("users.init")
 def users_init(name: str, password: PasswordOpt = None, as_json: JsonOpt = False):
     """The first admin, where the installation forbids single-user mode and no user
     exists yet (run by whoever installed it; recorded as the OS user)."""
-    u = users.init_admin(name, _new_password(password))
+    u = actions.users_init(users.local_user(), name, lambda: _new_password(password))
     _out(u.to_json(), as_json, f"added {u.name} (admin), the first user")
 
 
 @users_app.command("list")
+@uses("users.list")
 def users_list(as_json: JsonOpt = False):
     """The users, their roles, how they sign in (admin)."""
-    _user("manage_users")
-    found = users.UserStore().entries()
+    found = actions.users_list(actions.cli_actor())
 
     def how(u: dict) -> str:
         return "oidc" if u.get("oidc") else "password"
@@ -416,13 +374,14 @@ def users_list(as_json: JsonOpt = False):
         "no users: single-user mode (the local user is admin)")
     _out({"users": [{"name": n, "role": u.get("role", "viewer"), "sign_in": how(u),
                      "disabled": bool(u.get("disabled"))} for n, u in found.items()],
-          "single_user_mode": not found}, as_json, text)
+          "single_user_mode": users.single_user()}, as_json, text)
 
 
 @users_app.command("whoami")
+@uses("users.whoami")
 def users_whoami(as_json: JsonOpt = False):
     """Who the command line runs as, and what that role may do."""
-    me = users.cli_user()
+    me = actions.users_whoami(actions.cli_actor())
     allowed = [a for a in users.PERMISSIONS if me.can(a)]
     _out({**me.to_json(), "may": allowed}, as_json,
          f"{me.name} ({me.role}{', single-user mode' if me.local else ''}): "

@@ -67,19 +67,26 @@ _ALL, _ANALYST, _ADMIN = ROLES, ("analyst", "admin"), ("admin",)
 
 # action -> the roles allowed it; the one table of permissions.
 PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "use": _ALL,  # sign in: who am I, check a case package's manifest
     "explore": _ALL,  # search, neighbours, paths, timeline, map
-    "query": _ALL,  # saved and ad-hoc read-only queries
+    "query": _ALL,  # saved read-only queries, results masked for viewers
+    "cypher": _ANALYST,  # ad-hoc Cypher: a RETURN p.passport_no would escape any masking
+    "screen": _ANALYST,  # screen a watchlist file: a hit would confirm a passport number
     "see_personal": _ANALYST,  # unmasked passport numbers, birth dates, phones, emails, addresses
     "log_read": _ANALYST,  # read the duty log, verify it, hand over
     "log_write": _ANALYST,  # add duty log entries and corrections
     "export": _ANALYST,
     "merge": _ANALYST,  # accept or reject entity-resolution merges
     "load": _ADMIN,  # load data into the graph
+    "bench": _ADMIN,  # benchmarks: empty and reload the stores given
+    "serve": _ADMIN,  # start the app's server from the command line
     "manage_users": _ADMIN,
     "audit_read": _ADMIN,
 }
 
 _ACTION_TEXT = {
+    "use": "use customs-graph", "cypher": "run ad-hoc Cypher", "screen": "screen watchlists",
+    "bench": "run benchmarks", "serve": "serve the app",
     "explore": "explore the graph", "query": "run queries", "see_personal": "see personal data",
     "log_read": "read the duty log", "log_write": "write duty log entries",
     "export": "export data", "merge": "decide merges", "load": "load data",
@@ -392,10 +399,11 @@ class UserStore:
         return dict(su) if su else {"on": not data["users"], "by": None, "time": None,
                                     "reason": "users file from before the choice was recorded"}
 
-    def set_single_user(self, on: bool, by: str) -> dict:
+    def set_single_user(self, on: bool, by: str, *, record: bool = True) -> dict:
         """Turn single-user mode on or off (the caller checked `by` is an admin);
-        recorded in the file and the audit trail. Off needs an enabled admin to
-        sign in; on needs the installation to allow it."""
+        recorded in the file and (unless the caller records it: the actions layer
+        does) the audit trail. Off needs an enabled admin to sign in; on needs the
+        installation to allow it."""
         from graph.state import install
 
         if on and not install().single_user_allowed:
@@ -409,7 +417,8 @@ class UserStore:
             data["single_user"] = {"on": bool(on), "by": by, "time": _now(),
                                    "reason": "command"}
             state = dict(data["single_user"])
-        self._audit("single_user", by, {"on": bool(on), "reason": "command"})
+        if record:
+            self._audit("single_user", by, {"on": bool(on), "reason": "command"})
         return state
 
     # --- reading ------------------------------------------------------------------------
@@ -692,10 +701,11 @@ def cli_user(path: str | Path | None = None) -> User:
     return store.sign_in(name, password, where="cli")
 
 
-def init_admin(name: str, password: str, path: str | Path | None = None) -> User:
+def init_admin(name: str, password: str, path: str | Path | None = None, *,
+               record: bool = True) -> User:
     """The first admin of an installation that has no users and single-user mode
     off (one whose config forbids single-user mode): only while nobody could sign in
-    to add one, and recorded as done by the OS account."""
+    to add one, and recorded (here, or by the caller) as done by the OS account."""
     store = UserStore(path)
     if store.single_user_on():
         raise AuthError("single-user mode is on: add the first admin with `customs-graph "
@@ -703,8 +713,9 @@ def init_admin(name: str, password: str, path: str | Path | None = None) -> User
     if not store.is_empty():
         raise AuthError("users are set up already: an admin adds users")
     u = store.add(name, "admin", password)
-    store._audit("user", local_user_name(), {"change": "add", "name": u.name, "role": u.role,
-                                              "first_admin": True})
+    if record:
+        store._audit("user", local_user_name(), {"change": "add", "name": u.name,
+                                                  "role": u.role, "first_admin": True})
     return u
 
 

@@ -159,35 +159,53 @@ def test_analyst_sees_personal_data_and_may_export(with_users):
     assert at.get("download_button")
 
 
-def test_console_query_is_masked_for_viewers_and_audited(with_users):
-    at = _sign_in(_app(), "chi")
+def _console(at: AppTest, cypher: str) -> AppTest:
     _page(at, "console")
-    cypher = "MATCH (p:Person) WHERE p.person_id = $id RETURN p, p.passport_no"
     at.text_area(key="console_cypher").input(cypher)
     at.text_area(key="console_params").input("id=P000901")
     at.button(key="console_run").click().run()
     _clean(at)
+    return at
+
+
+def test_console_is_refused_to_viewers_and_the_refusal_audited(with_users):
+    """Ad-hoc Cypher could RETURN p.passport_no under any name: analysts and admins
+    only (the actions layer refuses, and records the refusal)."""
+    cypher = "MATCH (p:Person) WHERE p.person_id = $id RETURN p, p.passport_no AS doc"
+    at = _console(_sign_in(_app(), "chi"), cypher)
+    assert any("may not run ad-hoc Cypher" in e.value for e in at.error)
+    assert not at.dataframe
+    (rec,) = [r for r in audit.list(action="query") if r.details["action"] == "cypher"]
+    assert rec.who == "chi" and rec.details["outcome"] == "refused"
+    assert rec.details["action"] == "cypher" and rec.details["where"] == "app"
+
+
+def test_console_query_is_audited(with_users):
+    cypher = "MATCH (p:Person) WHERE p.person_id = $id RETURN p, p.passport_no"
+    at = _console(_sign_in(_app(), "bao"), cypher)
     table = at.dataframe[0].value
-    assert len(table) == 1 and not any(PASSPORT in str(v) for v in table.iloc[0])
-    assert users.MASK in str(table.iloc[0, 1])
-    (rec,) = audit.list(action="query")
-    assert rec.who == "chi" and rec.details["name"] == "cypher"
+    assert len(table) == 1 and PASSPORT in str(table.iloc[0, 1])
+    (rec,) = [r for r in audit.list(action="query") if r.details["action"] == "cypher"]
+    assert rec.who == "bao" and rec.details["name"] == "cypher"
     assert rec.details["cypher"] == cypher and rec.details["params"] == {"id": "P000901"}
-    assert rec.details["rows"] == 1
+    assert rec.details["rows"] == 1 and rec.details["outcome"] == "allowed"
 
 
 def test_an_export_download_is_audited_with_its_digest(env):
     import hashlib
 
-    from ui import export_page
+    from ui import auth
 
     data = b'{"nodes": []}'
-    export_page._record("json", "case-7.json", data, 3, 2)
+    make = auth.download("graph", "json", "case-7.json", lambda: data, nodes=3, edges=2)
+    assert not audit.list(action="export")  # built, and recorded, only on the click
+    assert make() == data
     (rec,) = audit.list(action="export")
     assert rec.who == users.local_user_name()  # single-user mode: the OS user
-    assert rec.details == {"format": "json", "file": "case-7.json",
+    assert rec.details == {"what": "graph", "format": "json", "file": "case-7.json",
                            "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
-                           "nodes": 3, "edges": 2, "where": "app"}
+                           "nodes": 3, "edges": 2, "where": "app", "action": "export.download",
+                           "outcome": "allowed"}
 
 
 # --- sign-in through the identity provider (OIDC) ---------------------------------------
@@ -372,14 +390,15 @@ def test_viewer_sees_no_personal_data_on_paths_routes_timeline(with_users, downl
     assert set(at.dataframe[0].value["ref"]) >= {"Person:P000901", "Phone:[masked] 1"}
     downloads.clear()
     blob = _output(_routes_page(at), downloads)
-    assert downloads, "the route table's CSV"
+    assert not at.get("download_button"), "a viewer may not export: no CSV offered"
     assert not _leaks(blob), "routes"
     downloads.clear()
     blob = _output(_timeline_page(at), downloads)
     assert not _leaks(blob), "timeline"
-    # the result kept in the session is the real one: masking is only what is shown
+    # the session keeps only what the door gave the viewer: the phone under a pseudonym
     kept = {n.id for p in at.session_state["paths_result"]["paths"] for n in p.nodes}
-    assert f"Phone:{SHARED_PHONE}" in kept
+    assert f"Phone:{SHARED_PHONE}" not in kept
+    assert any(k.startswith(f"Phone:{users.MASK}") for k in kept)
 
 
 def test_analyst_sees_personal_data_on_paths_and_routes(with_users, downloads):

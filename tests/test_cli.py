@@ -122,5 +122,6 @@ def test_commands_leave_an_audit_trail(sample_lbug_url):
     cli("cypher", "MATCH (c:Container) RETURN count(c)", store=sample_lbug_url)
     records = as_json("log", "audit")["records"]
     searches = [r for r in records if r["action"] == "search"]
-    assert any(r["details"]["text"] == "WHSU5018375" for r in searches)
+    # (refused searches of other tests are in the trail too, without their text)
+    assert any(r["details"].get("text") == "WHSU5018375" for r in searches)
     assert any(r["action"] == "query" and r["details"]["rows"] == 1 for r in records)

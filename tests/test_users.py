@@ -94,9 +94,9 @@ def test_the_first_user_is_an_admin(tmp_path):
 
 def test_one_table_of_permissions():
     allowed = {r: {a for a in users.PERMISSIONS if users.can(r, a)} for r in users.ROLES}
-    assert allowed["viewer"] == {"explore", "query"}
+    assert allowed["viewer"] == {"use", "explore", "query"}
     assert allowed["analyst"] == allowed["viewer"] | {"see_personal", "log_read", "log_write",
-                                                      "export", "merge"}
+                                                      "export", "merge", "cypher", "screen"}
     assert allowed["admin"] == set(users.PERMISSIONS)
     with pytest.raises(AuthError):
         users.can("viewer", "fly")
@@ -214,10 +214,16 @@ def test_cli_users_and_roles(capsys, monkeypatch, tmp_path):
     code, _, err = cli(capsys, "users", "remove", "ada")
     assert code == 1 and "last admin" in err
     code, out, _ = cli(capsys, "log", "audit", "--action", "user", "--json")
+    records = json.loads(out)["records"]
     changes = [(r["who"], r["details"]["change"], r["details"]["name"])
-               for r in json.loads(out)["records"]]
+               for r in records if r["details"]["outcome"] == "allowed"]
     assert changes == [(users.local_user_name(), "add", "ada"), ("ada", "add", "bao"),
                        ("ada", "add", "chi"), ("ada", "role", "chi"), ("ada", "remove", "chi")]
+    # refused and failed attempts are in the trail too (the actions layer records them)
+    assert [(r["who"], r["details"]["action"]) for r in records
+            if r["details"]["outcome"] == "refused"] == [("bao", "users.role")]
+    assert ("ada", "remove", "ada") in [(r["who"], r["details"]["change"], r["details"]["name"])
+                                        for r in records if r["details"]["outcome"] == "failed"]
     code, out, _ = cli(capsys, "users", "whoami", "--json")
     assert json.loads(out)["role"] == "admin"
     raw = users.default_users_path().read_text(encoding="utf-8")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from graph import analytics, risk, users
+from graph import actions, analytics, users
 from graph.model import Subgraph
 from graph.phrases import in_lang
 from ui import auth, graphview, state
@@ -118,7 +118,7 @@ def _subgraph() -> tuple[Subgraph | None, str | None]:
         return None, None
     kept = st.session_state.get(_SUB_KEY)
     if not kept or kept[0] != node.id:
-        kept = (node.id, state.get_store().neighbours(node.id, hops=HOPS))
+        kept = (node.id, auth.act(actions.neighbours, state.get_store(), node.id, hops=HOPS))
         st.session_state[_SUB_KEY] = kept
     return kept[1], node.id
 
@@ -198,7 +198,7 @@ def _risk(sub: Subgraph, focus: str | None) -> None:
     ref = st.selectbox(t("analysis.risk_entity"), refs, key="analysis_risk_ref",
                        format_func=lambda r: _name(sub, r))
     if st.button(t("analysis.risk_go"), key="analysis_risk_go", icon=":material/shield:"):
-        st.session_state[_RISK_KEY] = risk.score(state.get_store(), ref)
+        st.session_state[_RISK_KEY] = auth.act(actions.risk_scores, state.get_store(), [ref])[0]
     rs = st.session_state.get(_RISK_KEY)
     if rs is None or rs.ref != ref:
         return

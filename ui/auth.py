@@ -13,10 +13,11 @@ st.login, OIDC). A provider's identity is only let in when an admin registered
 it (`customs-graph users add EMAIL --role R --oidc`); its role comes from the
 users file, never from the provider.
 
-Pages ask here, never graph.users directly, so that the role is read once a run:
-    auth.can("export")           may the user export?
-    auth.mask_node(node)         the node as the user may see it
-    auth.record("query", {...})  one audit record, by the user
+Pages do their work through the door (graph/actions), as the user of this run:
+    auth.act(actions.neighbours, store, ref)   checked, masked and recorded there
+    auth.act_once(key, actions.counts, store)  the same, kept for this session's reruns
+    auth.can("export")           a convenience (hide a button); the door still checks
+    auth.mask_node(node)         the node as the user may see it (display)
 """
 
 from __future__ import annotations
@@ -77,16 +78,70 @@ def who() -> str:
 
 
 def can(action: str) -> bool:
+    """Whether to offer something (a button, a tab): a convenience, never the check."""
     return users.can(role(), action)
 
 
-def require(action: str) -> users.User:
-    """The user, if signed in (or in single-user mode) and allowed `action`; else
-    users.AuthError (the page shows it as a message)."""
-    u = user()
-    if u is None:
-        raise users.AuthError("sign-in required: users are set up")
-    return users.require(u, action)
+# --- the door -------------------------------------------------------------------------
+_MASKER_KEY = "door_masker"  # session: the pseudonyms given to this session's user
+_DONE_KEY = "door_done"  # session: results kept for reruns, per page key
+
+
+def _masker():
+    from graph.actions import Masker
+
+    m = st.session_state.get(_MASKER_KEY)
+    if not isinstance(m, Masker) or m.role != role():
+        m = st.session_state[_MASKER_KEY] = Masker(role())
+    return m
+
+
+def act(door, *args, **kw):
+    """Call an action (graph/actions) as this run's user: the door checks the role,
+    masks the result (with this session's pseudonyms) and records it."""
+    return door(user(), *args, masker=_masker(), where=_WHERE, **kw)
+
+
+def act_once(key: str, door, *args, version=None, **kw):
+    """`act`, kept in this session for the same call, user and `version` (what makes
+    the answer stale): a rerun shows it again without running (or recording) it twice."""
+    import hashlib
+
+    call = hashlib.sha256(repr((args, sorted(kw.items()), version)).encode()).hexdigest()
+    sig = (door.action.name, who(), role(), call)
+    done = st.session_state.setdefault(_DONE_KEY, {})
+    if key not in done or done[key][0] != sig:
+        done[key] = (sig, act(door, *args, **kw))
+    return done[key][1]
+
+
+def download(what: str, fmt: str, file: str, make, **details):
+    """The `data` of a download button: a function Streamlit calls on the click, so
+    the file is built (and recorded) only once the door lets the user have it."""
+    from graph import actions
+
+    u, m = user(), _masker()
+    return lambda: actions.export_download(u, what, fmt, file, make, masker=m, where=_WHERE,
+                                           **details)
+
+
+class _DoorStore:
+    """What the working graph needs of a store (`expand`), through the door."""
+
+    def __init__(self, store):
+        self._store = store
+
+    def expand(self, nodes, labels=(), rel_types=(), cap=25, order="key"):
+        from graph import actions
+
+        return act(actions.expand, self._store, list(nodes), labels=labels,
+                   rel_types=rel_types, cap=cap, order=order)
+
+
+def door_store() -> _DoorStore:
+    from ui import state
+
+    return _DoorStore(state.get_store())
 
 
 # --- masking --------------------------------------------------------------------------
@@ -156,13 +211,6 @@ def shown_subgraph(sub: Subgraph) -> tuple[Subgraph, dict[str, str]]:
 def personal_column(name) -> bool:
     """A result column that reads a personal property (`p.passport_no`)."""
     return str(name).rsplit(".", 1)[-1] in _personal_props()
-
-
-# --- audit ----------------------------------------------------------------------------
-def record(action: str, details: dict) -> None:
-    """One audit record by this user. A trail that cannot be written stops the
-    action with a message (graph.dutylog.LogError, a CustomsGraphError)."""
-    audit.record(action, who(), {**details, "where": _WHERE})
 
 
 # --- sign-in --------------------------------------------------------------------------

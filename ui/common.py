@@ -121,7 +121,7 @@ def sidebar_store() -> None:
     sb.caption(t("sidebar.store"))
     sb.code(url, language=None, wrap_lines=True)
     try:
-        c = state.counts(url)
+        c = state.counts()
     except CustomsGraphError as e:
         sb.warning(t("sidebar.unavailable") + ": " + md_escape(e), icon=":material/cloud_off:")
     else:
@@ -131,8 +131,7 @@ def sidebar_store() -> None:
         a.metric(t("sidebar.nodes"), f"{n:,}")
         b.metric(t("sidebar.rels"), f"{m:,}")
     if sb.button(t("sidebar.refresh"), icon=":material/refresh:", key="refresh_counts"):
-        state.counts.clear()
-        state.search.clear()
+        st.session_state.pop("door_done", None)
         st.rerun()
 
 
@@ -154,8 +153,12 @@ def entity_picker(key: str, label: str, default: str = "") -> Node | None:
     q = st.text_input(label, key=f"{key}_q", placeholder=t("common.search_ph"))
     if not q.strip():
         return None
-    found = state.search(state.store_url(), q.strip())
-    _audit_search(key, q.strip(), len(found))
+    from graph import actions
+    from ui import auth
+
+    # Through the door: checked, masked, recorded once per search (not per rerun).
+    found = auth.act_once(f"{key}_search", actions.search, state.get_store(), q.strip(),
+                          limit=state.SEARCH_LIMIT)
     if not found:
         st.caption(t("common.no_match", q=md_escape(q.strip())))
         return None
@@ -165,16 +168,6 @@ def entity_picker(key: str, label: str, default: str = "") -> Node | None:
     choice = st.selectbox(t("common.results", n=len(found)), list(by_id),
                           format_func=lambda i: describe(by_id[i]), key=f"{key}_pick")
     return by_id.get(choice)
-
-
-def _audit_search(key: str, text: str, n: int) -> None:
-    """A search goes into the audit trail once, not on every rerun that shows it."""
-    from ui import auth
-
-    seen = f"{key}_audited"
-    if st.session_state.get(seen) != text:
-        auth.record("search", {"text": text, "labels": [], "results": n, "page": key})
-        st.session_state[seen] = text
 
 
 def label_options() -> list[str]:

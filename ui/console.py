@@ -6,6 +6,7 @@ import json
 
 import streamlit as st
 
+from graph import actions
 from graph.errors import QueryError, ReadOnlyError
 from ui import auth, results, state
 from ui.i18n import t
@@ -68,18 +69,14 @@ def render() -> None:
             st.error(t("console.bad_params", msg=str(e)), icon=":material/error:")
             return
         try:
-            auth.require("query")
-            res = state.get_store().query(
-                ss.console_cypher, params, limit=int(ss.console_limit),
-                timeout_s=float(ss.console_timeout))
+            res = auth.act(actions.cypher, state.get_store(), ss.console_cypher, params,
+                           limit=int(ss.console_limit), timeout_s=float(ss.console_timeout))
         except ReadOnlyError as e:
             st.error(t("console.readonly", msg=str(e)), icon=":material/block:")
             return
         except QueryError as e:
             st.error(t("common.error", msg=str(e)), icon=":material/error:")
             return
-        auth.record("query", {"name": "cypher", "cypher": ss.console_cypher, "params": params,
-                              "rows": len(res.rows)})
         ss[RESULT_KEY] = res
     res = ss.get(RESULT_KEY)
     if res is not None:

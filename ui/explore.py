@@ -6,6 +6,7 @@ from datetime import date
 
 import streamlit as st
 
+from graph import actions
 from graph.store import DEFAULT_CAP
 from ui import auth, graphview, state
 from ui.common import (
@@ -42,7 +43,7 @@ def _expand(node_id: str) -> None:
     ws = workspace()
     f = _filters()
     ss = st.session_state
-    n = ws.expand(state.get_store(), node_id, cap=int(ss.get("explore_expand_n", 25)),
+    n = ws.expand(auth.door_store(), node_id, cap=int(ss.get("explore_expand_n", 25)),
                   order=ss.get("explore_order", "most"), labels=f["labels"],
                   rel_types=f["rel_types"])
     ss[SEL_KEY] = node_id
@@ -79,10 +80,9 @@ def _open(node_id: str, replace: bool) -> None:
     ws = workspace()
     f = _filters()
     ss = st.session_state
-    sub = state.get_store().neighbours(node_id, hops=int(ss.get("explore_hops", 1)),
-                                       labels=f["labels"] or None,
-                                       rel_types=f["rel_types"] or None,
-                                       cap=int(ss.get("explore_cap", DEFAULT_CAP)))
+    sub = auth.act(actions.neighbours, state.get_store(), node_id,
+                   hops=int(ss.get("explore_hops", 1)), labels=f["labels"] or None,
+                   rel_types=f["rel_types"] or None, cap=int(ss.get("explore_cap", DEFAULT_CAP)))
     if replace:
         ws.open(sub, focus=node_id)
     else:

@@ -7,7 +7,7 @@ no change. When FORMATS has no "html", the app's own standalone page
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import mimetypes
 import re
 import tempfile
@@ -58,16 +58,10 @@ def _bytes(sub, fmt: str) -> bytes:
     return export_bytes(sub, fmt)
 
 
-def _record(fmt: str, file: str, data: bytes, nodes: int, edges: int) -> None:
-    auth.require("export")
-    auth.record("export", {"format": fmt, "file": file, "sha256": hashlib.sha256(data).hexdigest(),
-                           "bytes": len(data), "nodes": nodes, "edges": edges})
-
-
 def render() -> None:
     st.title(t("export.title"))
     st.caption(t("export.intro"))
-    if not auth.can("export"):
+    if not auth.can("export"):  # a convenience: the door refuses the download itself
         st.warning(t("auth.export_refused", role=auth.role()), icon=":material/block:")
         return
     ws = workspace()
@@ -89,18 +83,15 @@ def render() -> None:
                 st.caption(t("export.html_help"))
             elif what or reader:  # graph/export.py's own table: trusted markdown
                 st.caption(" — ".join(x for x in (what, reader) if x))
-            try:
-                data = _bytes(ws.sub, fmt)
-            except Exception as e:  # noqa: BLE001 - one broken exporter never hides the rest
-                st.error(t("export.failed", fmt=fmt, msg=str(e)), icon=":material/error:")
-                continue
             ext = extension(fmt)
             mime = _MIME.get(Path(ext).suffix) or mimetypes.guess_type(f"x{ext}")[0] \
                 or "application/octet-stream"
+            # Built on the click, through the door (checked and recorded there).
+            data = auth.download("graph", fmt, f"{stem}{ext}",
+                                 functools.partial(_bytes, ws.sub, fmt),
+                                 nodes=len(ws.sub.nodes), edges=len(ws.sub.edges))
             st.download_button(f"{stem}{ext}", data,
                                file_name=f"{stem}{ext}", mime=mime, key=f"export_{fmt}",
                                icon=":material/download:",
                                type="primary" if fmt == "html" else "secondary",
-                               on_click=_record, args=(fmt, f"{stem}{ext}", data,
-                                                       len(ws.sub.nodes), len(ws.sub.edges)))
-            st.caption(f"{len(data):,} B")
+                               on_click="ignore")

@@ -9,8 +9,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from graph import actions, schema
 from graph import queries as saved
-from graph import schema, screen
 from graph import watchlist as stored_watchlist
 from graph.errors import CustomsGraphError, StoreUnavailable
 from graph.users import MASK
@@ -43,10 +43,10 @@ def _bar(frame: pd.DataFrame, name_col: str, colors: dict[str, str] | None):
     return (bars + text).properties(height=height)
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def _alert_hits(url: str, name: str, mtime: float) -> tuple[int, bool]:
-    q = saved.get(name)
-    res = saved.run(state._store(url), q, {}, limit=state.ROW_LIMIT, timeout_s=state.TIMEOUT_S)
+def _alert_hits(name: str, mtime: float) -> tuple[int, bool]:
+    """An alert query's hits, through the door (once a session per query and version)."""
+    res = auth.act_once(f"overview_alert_{name}", actions.query, state.get_store(), name, {},
+                        limit=state.ROW_LIMIT, timeout_s=state.TIMEOUT_S, version=mtime)
     return len(res.rows), res.truncated
 
 
@@ -60,7 +60,7 @@ def _alerts() -> None:
     for q in sorted(alerts, key=lambda x: x.name):
         try:
             mtime = _mtime(q.path)
-            n, cut = _alert_hits(state.store_url(), q.name, mtime)
+            n, cut = _alert_hits(q.name, mtime)
             rows.append({"name": q.name, "title": q.title_in(lang()),
                          t("overview.hits"): f"{n}+" if cut else str(n), "error": ""})
         except StoreUnavailable:
@@ -90,9 +90,13 @@ def _mtime(path: str) -> float:
         return 0.0
 
 
+def _latest_seizures(store):
+    return store.query(LATEST_SEIZURES, {"n": 10}, limit=10, timeout_s=state.TIMEOUT_S)
+
+
 def _latest(store) -> None:
     st.subheader(t("overview.latest"))
-    res = store.query(LATEST_SEIZURES, {"n": 10}, limit=10, timeout_s=state.TIMEOUT_S)
+    res = auth.act_once("overview_latest", actions.overview, store, _latest_seizures)
     if not res.rows:
         st.caption(t("overview.no_seizures"))
         return
@@ -110,19 +114,6 @@ def _latest(store) -> None:
 
 
 # --- watchlist alerts -----------------------------------------------------------------
-@st.cache_data(ttl=300, show_spinner=False, max_entries=16)
-def _watch_hits(url: str, signature: str, path: str, sha256: str) -> tuple[list, int]:
-    """The stored watchlist's hits in the store, and how many entries were screened.
-    Keyed on the store, its counts (a load or a merge changes them) and the
-    watchlist's file and hash, so reruns reuse the answer; the TTL catches changes
-    that keep every count."""
-    wl = stored_watchlist.load(path)
-    if wl is None:
-        return [], 0
-    result = screen.screen_watchlist(state._store(url), list(wl.entries))
-    return result.hits, result.entries
-
-
 def watch_frame(hits, masked: bool) -> pd.DataFrame:
     """The hits best first, one row each; personal values masked when `masked`."""
     cols = [t("resolve.score"), t("resolve.kind"), t("resolve.watch"), "ref",
@@ -137,18 +128,21 @@ def watch_frame(hits, masked: bool) -> pd.DataFrame:
 def _watch_alerts() -> None:
     st.subheader(t("watch.alerts"))
     try:
-        wl = stored_watchlist.load()
+        # Through the door, once a session per store state and watchlist version:
+        # hits masked for a role that may not see personal data.
+        version = (json.dumps(state.counts(), sort_keys=True),
+                   _mtime(str(stored_watchlist.default_path())))
+        wl, result = auth.act_once("overview_watch", actions.alerts, state.get_store(),
+                                   version=version)
     except CustomsGraphError as e:  # an unreadable stored file: say so, keep the page
         st.error(t("common.error", msg=md_escape(e)), icon=":material/error:")
         return
     if wl is None:
         st.caption(t("watch.none"))
         return
-    url = state.store_url()
-    signature = json.dumps(state.counts(url), sort_keys=True)
-    hits, n = _watch_hits(url, signature, str(stored_watchlist.default_path()), wl.sha256)
-    st.caption(t("watch.about", file=md_escape(wl.source), n=n, at=md_escape(wl.saved_at),
-                 who=md_escape(wl.saved_by), sha=wl.sha256[:12]))
+    hits, n = result.hits, result.entries
+    st.caption(t("watch.about", file=md_escape(wl["source"]), n=n, at=md_escape(wl["saved_at"]),
+                 who=md_escape(wl["saved_by"]), sha=wl["sha256"][:12]))
     if not hits:
         st.caption(t("watch.no_hits"))
         return
@@ -181,7 +175,7 @@ def render() -> None:
     st.title(t("overview.title"))
     st.caption(t("overview.intro"))
     store = state.get_store()
-    c = state.counts(state.store_url())
+    c = state.counts()
     nodes, rels = c["nodes"], c["relationships"]
     total_n, total_r = sum(nodes.values()), sum(rels.values())
     m1, m2, m3, m4 = st.columns(4)

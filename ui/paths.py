@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from graph import schema
+from graph import actions, schema
 from graph.model import Node, Path, Subgraph
 from ui import auth, graphview, state
 from ui.common import caption, entity_picker, label_options, rel_options
@@ -73,10 +73,9 @@ def render() -> None:
     ss = st.session_state
     if st.button(t("paths.find"), type="primary", key="paths_find", icon=":material/route:",
                  disabled=src is None or dst is None):
-        found = state.get_store().paths(src.id, dst.id, max_hops=int(ss.paths_hops),
-                                        labels=ss.paths_labels or None,
-                                        rel_types=ss.paths_rels or None,
-                                        limit=int(ss.paths_limit))
+        found = auth.act(actions.paths, state.get_store(), src.id, dst.id,
+                         max_hops=int(ss.paths_hops), labels=ss.paths_labels or None,
+                         rel_types=ss.paths_rels or None, limit=int(ss.paths_limit))
         kept = [p for p in found if time_respecting(p)] if ss.paths_time else found
         ss[RESULT_KEY] = {"a": src.id, "b": dst.id, "hops": int(ss.paths_hops),
                           "paths": kept, "dropped": len(found) - len(kept)}

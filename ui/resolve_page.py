@@ -12,13 +12,12 @@ audited as "watchlist".
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from graph import audit, resolve, schema, screen, users
+from graph import actions, resolve, schema, screen, users
 from graph import watchlist as stored_watchlist
 from graph.errors import CustomsGraphError
 from graph.phrases import in_lang
@@ -85,7 +84,7 @@ def _proposals(store, url: str) -> list:
     kept = st.session_state.get(_PROPOSALS)
     if not kept or kept[0] != url:
         with st.spinner(t("resolve.proposing")):
-            kept = (url, resolve.propose(store))
+            kept = (url, auth.act(actions.resolve_list, store, list(resolve.RESOLVABLE)))
         st.session_state[_PROPOSALS] = kept
     rejected = st.session_state.setdefault(_REJECTED, set())
     return [p for p in kept[1] if frozenset((p.a_ref, p.b_ref)) not in rejected]
@@ -99,15 +98,13 @@ def _forget(a: str, b: str) -> None:
 
 
 def _decide(store, p, accepted: bool) -> None:
-    by = who()
+    """Through the door: decided by the signed-in user, recorded there."""
     if accepted:
-        resolve.accept(store, p.a_ref, p.b_ref, p.score, by)
+        auth.act(actions.resolve_accept, store, p.a_ref, p.b_ref, score=p.score)
         _forget(p.a_ref, p.b_ref)
     else:
+        auth.act(actions.resolve_reject, p.a_ref, p.b_ref, score=p.score)
         st.session_state.setdefault(_REJECTED, set()).add(frozenset((p.a_ref, p.b_ref)))
-    audit.record("merge", by, {"refs": [p.a_ref, p.b_ref],
-                               "decision": "accepted" if accepted else "rejected",
-                               "score": p.score})
     st.session_state[_MSG] = ("success" if accepted else "info", t(
         "resolve.accepted_msg" if accepted else "resolve.rejected_msg",
         pair=_pair_text(p.a_ref, p.b_ref)))
@@ -146,7 +143,7 @@ def _show_proposals(store, url: str) -> None:
 
 def _show_merges(store) -> None:
     st.subheader(t("resolve.merges"))
-    merges = accepted_merges(store)
+    merges = auth.act(actions.merges, store, accepted_merges)
     if not merges:
         st.caption(t("resolve.no_merges"))
         return
@@ -160,9 +157,7 @@ def _show_merges(store) -> None:
     choice = st.selectbox(t("resolve.undo_pick"), list(by_pair), key="resolve_undo_pick")
     if st.button(t("resolve.undo"), key="resolve_undo", icon=":material/undo:"):
         m = by_pair[choice]
-        resolve.undo(store, m["a"], m["b"])
-        audit.record("merge", who(), {"refs": [m["a"], m["b"]], "decision": "undone",
-                                      "score": m["score"]})
+        auth.act(actions.resolve_undo, store, m["a"], m["b"])
         st.session_state.pop(_PROPOSALS, None)  # the pair may be proposed again
         st.session_state[_MSG] = ("info", t("resolve.undone_msg", pair=choice))
         st.rerun()
@@ -170,11 +165,8 @@ def _show_merges(store) -> None:
 
 # --- screening ------------------------------------------------------------------------
 def screen_bytes(store, data: bytes, name: str = "watchlist.csv") -> screen.ScreenResult:
-    """Screen an uploaded watchlist (its bytes) against the store."""
-    with tempfile.TemporaryDirectory(prefix="customs-graph-watchlist-") as folder:
-        path = Path(folder) / (Path(name).name or "watchlist.csv")
-        path.write_bytes(data)
-        return screen.screen(store, path)
+    """Screen an uploaded watchlist (its bytes) against the store, through the door."""
+    return auth.act(actions.screen_file, store, data, name=Path(name).name or "watchlist.csv")
 
 
 def hits_frame(hits) -> pd.DataFrame:
@@ -242,8 +234,7 @@ def _keep_watchlist(data: bytes, name: str, result: screen.ScreenResult) -> None
     st.caption(t("watch.save_help"))
     if st.button(t("watch.replace" if current else "watch.save"), key="resolve_watch_save",
                  icon=":material/bookmark_add:", disabled=same or not result.entries):
-        new = stored_watchlist.save(data, name, auth.who())
-        auth.record(stored_watchlist.AUDIT_ACTION, stored_watchlist.audit_details(new, current))
+        new = auth.act(actions.watchlist_save, data, name)
         st.session_state[_WATCH_MSG] = t("watch.saved", file=md_escape(new.source),
                                          n=len(new.entries))
         st.rerun()

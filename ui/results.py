@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import json
 import numbers
 
@@ -121,19 +121,16 @@ def show(res: QueryResult, *, key: str, filename: str = "result.csv",
     views = dict(zip(tabs, st.tabs(tabs), strict=True))
     with views[t("common.table")]:
         st.dataframe(df, hide_index=True, width="stretch")
-        data = csv_bytes(df)
-        st.download_button(t("common.csv"), data, file_name=filename, mime="text/csv",
-                           key=f"{key}_csv", icon=":material/download:",
-                           on_click=_record_csv, args=(filename, data, len(res.rows)))
+        if auth.can("export"):  # offered to those the door lets export
+            data = auth.download("table", "csv", filename, functools.partial(csv_bytes, df),
+                                 rows=len(res.rows))
+            st.download_button(t("common.csv"), data, file_name=filename, mime="text/csv",
+                               key=f"{key}_csv", icon=":material/download:",
+                               on_click="ignore")
     if sub.nodes:
         with views[t("common.graph")]:
             graphview.show(sub, key=f"{key}_graph", height=520)
             add_button(sub, key=f"{key}_add")
-
-
-def _record_csv(filename: str, data: bytes, rows: int) -> None:
-    auth.record("export", {"format": "csv", "file": filename,
-                           "sha256": hashlib.sha256(data).hexdigest(), "rows": rows})
 
 
 def add_button(sub: Subgraph, *, key: str) -> None:

@@ -12,13 +12,14 @@ display time for a role that may not see personal data.
 
 from __future__ import annotations
 
-import hashlib
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
 
+from graph import actions
 from graph import queries as saved
 from graph.model import Edge, Node, QueryResult, Subgraph
 from ui import auth, graphview, results, state
@@ -241,9 +242,7 @@ def find(store, q: RouteSearch) -> RouteResult:
     return with_saved(store, q, query) if query is not None else builtin(store, q)
 
 
-@st.cache_data(ttl=300, show_spinner=False)
-def _places(url: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    store = state._store(url)
+def _places(store) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     airports = store.query("MATCH (a:Airport) RETURN a.iata, a.name, a.city ORDER BY a.iata",
                            limit=100000, timeout_s=state.TIMEOUT_S)
     countries = store.query("MATCH (c:Country) RETURN c.code, c.name ORDER BY c.name",
@@ -262,7 +261,7 @@ def render() -> None:
     st.title(t("routes.title"))
     st.caption(t("routes.intro"))
     store = state.get_store()
-    airports, countries = _places(state.store_url())
+    airports, countries = auth.act_once("routes_places", actions.routes, store, _places)
     if not airports:
         st.info(t("routes.no_airports"), icon=":material/flight:")
         return
@@ -298,7 +297,7 @@ def render() -> None:
             via=ss.get("routes_via") or "", destination=ss.get("routes_dest") or "",
             date_from=ss.routes_from.isoformat(), date_to=ss.routes_to.isoformat(),
             max_connection_hours=int(ss.routes_hours))
-        ss[RESULT_KEY] = find(store, q)
+        ss[RESULT_KEY] = auth.act(actions.routes, store, find, q)
     res: RouteResult | None = ss.get(RESULT_KEY)
     if res is None:
         return
@@ -312,16 +311,13 @@ def render() -> None:
         st.caption(":material/visibility_off: " + t("auth.masked"))
     table = display_table(res)
     st.dataframe(table, hide_index=True, width="stretch")
-    data = results.csv_bytes(table)  # the download is the table shown, masked alike
-    st.download_button(t("common.csv"), data, file_name="routes.csv", mime="text/csv",
-                       key="routes_csv", icon=":material/download:", on_click=_record_csv,
-                       args=(data, len(table)))
+    if auth.can("export"):  # the download is the table shown, masked alike, on the click
+        data = auth.download("routes", "csv", "routes.csv",
+                             functools.partial(results.csv_bytes, table), rows=len(table))
+        st.download_button(t("common.csv"), data, file_name="routes.csv", mime="text/csv",
+                           key="routes_csv", icon=":material/download:", on_click="ignore")
     if res.sub.nodes:
         shown, _ids = auth.shown_subgraph(res.sub)
         graphview.show(shown, key="routes_graph", height=520)
         results.add_button(res.sub, key="routes_add")  # the working graph keeps real nodes
 
-
-def _record_csv(data: bytes, rows: int) -> None:
-    auth.record("export", {"format": "csv", "file": "routes.csv", "what": "routes",
-                           "sha256": hashlib.sha256(data).hexdigest(), "rows": rows})

@@ -6,6 +6,7 @@ from datetime import date
 
 import streamlit as st
 
+from graph import actions
 from graph import queries as saved
 from graph.text import fold
 from ui import auth, results, state
@@ -106,10 +107,8 @@ def render() -> None:
                                               icon=":material/play_arrow:")
         if submitted:
             st.session_state[RESULT_KEY] = (q.name, None)
-            auth.require("query")
-            res = saved.run(state.get_store(), q, values, limit=int(limit),
-                            timeout_s=state.TIMEOUT_S)
-            auth.record("query", {"name": q.name, "params": values, "rows": len(res.rows)})
+            res = auth.act(actions.query, state.get_store(), q.name, values, limit=int(limit),
+                           timeout_s=state.TIMEOUT_S)
             st.session_state[RESULT_KEY] = (q.name, res)
         done = st.session_state.get(RESULT_KEY)
         if done and done[0] == q.name and done[1] is not None:

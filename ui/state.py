@@ -35,17 +35,16 @@ def get_store():
 
 
 def forget_store() -> None:
-    """Drop the cached store and cached answers: the next call opens it again."""
+    """Drop the cached store and this session's kept answers: the next call opens it
+    again."""
     _store.clear()
-    counts.clear()
-    search.clear()
+    st.session_state.pop("door_done", None)
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def counts(url: str) -> dict:
-    return _store(url).counts()
+def counts() -> dict:
+    """Nodes per label and relationships per type, through the door (kept for the
+    session's reruns until refreshed)."""
+    from graph import actions
+    from ui import auth
 
-
-@st.cache_data(ttl=60, show_spinner=False, max_entries=500)
-def search(url: str, text: str, limit: int = SEARCH_LIMIT):
-    return _store(url).search(text, limit=limit)
+    return auth.act_once("counts", actions.counts, get_store())

@@ -18,7 +18,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from graph import schema
+from graph import actions, schema
 from graph.model import Subgraph
 from ui import auth, state
 from ui.common import caption
@@ -137,7 +137,8 @@ def render() -> None:
     else:
         st.altair_chart(timeline_chart(ev), width="stretch")
     st.subheader(t("timeline.map"))
-    airports = _airports_for(state.get_store(), shown)
+    airports = auth.act_once("timeline_airports", actions.timeline, state.get_store(),
+                             _airports_for, shown)
     if airports.empty:
         st.caption(t("timeline.no_airports"))
         return

@@ -8,11 +8,12 @@ page itself, importable without side effects. Its strings are in MESSAGES below
 
 from __future__ import annotations
 
+import functools
 import re
 
 import streamlit as st
 
-from graph import audit, dutylog, users
+from graph import actions, dutylog, users
 from graph.dutylog import KINDS, DutyLog
 from graph.errors import CustomsGraphError
 from ui import auth
@@ -152,10 +153,8 @@ def _submit(user: users.User) -> None:
     kind = "correction" if corrects else ss.get("dutylog_kind", "finding")
     refs = [*ss.get("dutylog_refs", []), *parse_refs(ss.get("dutylog_refs_typed", ""))]
     try:
-        with DutyLog() as dl:
-            e = dl.add(kind, ss.get("dutylog_text", ""), analyst=user.name,
-                       shift=ss.get("dutylog_shift") or None, refs=refs,
-                       corrects=corrects or None)
+        e = auth.act(actions.log_add, kind, ss.get("dutylog_text", ""),
+                     shift=ss.get("dutylog_shift") or None, refs=refs, corrects=corrects or None)
     except CustomsGraphError as err:
         ss[_MSG_KEY] = ("error", str(err))
         return
@@ -214,15 +213,15 @@ def _entries(entries: list[dutylog.Entry], fixes: dict[int, list[int]]) -> None:
 
 
 # --- verify and hand over -------------------------------------------------------------
-def _record_export(who: str, shift: str, fmt: str, data: bytes) -> None:
-    import hashlib
+def _report(fmt: str, shift: str, by: str) -> bytes:
+    with DutyLog() as dl:
+        res = dutylog.check(dl)
+        make = dutylog.handover_markdown if fmt == "markdown" else dutylog.handover_html
+        return make(dl, shift, by=by, verification=res).encode("utf-8")
 
-    audit.record("export", who, {"what": "handover", "shift": shift, "format": fmt,
-                                 "sha256": hashlib.sha256(data).hexdigest(), "where": "app"})
 
-
-def _handover(user: users.User, shift: str, dl: DutyLog) -> None:
-    res = dutylog.check(dl)
+def _handover(user: users.User, shift: str, head) -> None:
+    res, _trail = auth.act_once("dutylog_verify", actions.log_verify, version=head)
     if res.ok:
         st.success(_t("verify_ok", n=res.entries, id=res.head_id or 0, hash=res.head_hash),
                    icon=":material/verified:")
@@ -233,15 +232,17 @@ def _handover(user: users.User, shift: str, dl: DutyLog) -> None:
     st.caption(_t("handover_help"))
     stem = "handover-" + ("".join(c if c.isalnum() or c in "-_" else "-" for c in shift)
                           or "shift")
-    md = dutylog.handover_markdown(dl, shift, by=user.name, verification=res).encode("utf-8")
-    page = dutylog.handover_html(dl, shift, by=user.name, verification=res).encode("utf-8")
+    # Built on the click, through the door (checked and recorded there).
+    md = auth.download("handover", "markdown", f"{stem}.md",
+                       functools.partial(_report, "markdown", shift, user.name), shift=shift)
+    page = auth.download("handover", "html", f"{stem}.html",
+                         functools.partial(_report, "html", shift, user.name), shift=shift)
     a, b = st.columns(2)
     a.download_button(_t("download_md"), md, file_name=f"{stem}.md", mime="text/markdown",
-                      key="dutylog_dl_md", icon=":material/download:",
-                      on_click=_record_export, args=(user.name, shift, "markdown", md))
+                      key="dutylog_dl_md", icon=":material/download:", on_click="ignore")
     b.download_button(_t("download_html"), page, file_name=f"{stem}.html", mime="text/html",
                       key="dutylog_dl_html", icon=":material/download:", type="primary",
-                      on_click=_record_export, args=(user.name, shift, "html", page))
+                      on_click="ignore")
 
 
 # --- the page -------------------------------------------------------------------------
@@ -252,7 +253,7 @@ def page() -> None:
     if user is None:
         _sign_in()
         return
-    if not user.can("log_read"):
+    if not user.can("log_read"):  # a convenience: the door refuses the reads themselves
         st.info(_t("not_allowed", role=user.role), icon=":material/lock:")
         return
     st.session_state.setdefault("dutylog_shift", dutylog.current_shift())
@@ -264,18 +265,18 @@ def page() -> None:
     if not user.local:
         b.button(_t("sign_out"), key="dutylog_sign_out", on_click=auth.sign_out)
     with DutyLog() as dl:
-        everything = dl.entries()
-        fixes = dl.corrections()
-        tabs = st.tabs([_t("tab.write"), _t("tab.read"), _t("tab.handover")])
-        with tabs[0]:
-            if user.can("log_write"):
-                _write(user, everything[-200:])
-        with tabs[1]:
-            every = st.toggle(_t("all_shifts"), key="dutylog_all")
-            _entries(everything if every else [e for e in everything if e.shift == shift],
-                     fixes)
-        with tabs[2]:
-            _handover(user, shift, dl)
+        head = dl.head()  # what makes the answers below stale: the chain's head
+    everything, fixes = auth.act_once("dutylog_entries", actions.log_show, version=head)
+    tabs = st.tabs([_t("tab.write"), _t("tab.read"), _t("tab.handover")])
+    with tabs[0]:
+        if user.can("log_write"):  # a convenience: the door checks the entry itself
+            _write(user, everything[-200:])
+    with tabs[1]:
+        every = st.toggle(_t("all_shifts"), key="dutylog_all")
+        _entries(everything if every else [e for e in everything if e.shift == shift],
+                 fixes)
+    with tabs[2]:
+        _handover(user, shift, head)
 
 
 if __name__ == "__main__":

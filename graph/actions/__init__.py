@@ -1,0 +1,87 @@
+"""The actions layer: the one door every action goes through (graph/actions/core.py).
+
+    from graph import actions
+    found = actions.search(actor, store, "viet tran")
+
+Each action checks the actor's role against graph.users.PERMISSIONS, masks the
+result for that role, runs and writes one audit record (allowed, refused or
+failed). `ACTIONS` lists them with their permission.
+"""
+
+from graph.actions.core import (
+    ACTIONS,
+    MAX_ROWS,
+    MAX_TIMEOUT_S,
+    Action,
+    Ctx,
+    Nobody,
+    action,
+    cli_actor,
+    query_limits,
+)
+from graph.actions.logs import (
+    log_add,
+    log_audit,
+    log_handover,
+    log_shifts,
+    log_show,
+    log_verify,
+    users_add,
+    users_disable,
+    users_enable,
+    users_list,
+    users_password,
+    users_remove,
+    users_role,
+    users_whoami,
+)
+from graph.actions.masking import Masker, personal_column, visible_match
+from graph.actions.reads import (
+    analyse,
+    counts,
+    cypher,
+    entity,
+    expand,
+    merges,
+    neighbours,
+    overview,
+    paths,
+    queries_list,
+    query,
+    risk_scores,
+    routes,
+    search,
+    timeline,
+    viewer_results,
+)
+from graph.actions.work import (
+    alerts,
+    bench,
+    case_package,
+    case_verify,
+    export,
+    export_download,
+    load,
+    neo4j_import,
+    resolve_accept,
+    resolve_list,
+    resolve_reject,
+    resolve_undo,
+    screen_file,
+    screen_stored,
+    serve,
+    watchlist_save,
+)
+
+__all__ = [
+    "alerts",
+    "Masker", "personal_column", "visible_match",
+    "ACTIONS", "Action", "Ctx", "MAX_ROWS", "MAX_TIMEOUT_S", "Nobody", "action", "analyse",
+    "bench", "case_package", "case_verify", "cli_actor", "counts", "cypher", "entity", "expand",
+    "export", "export_download", "load", "log_add", "log_audit", "log_handover", "log_shifts",
+    "log_show", "log_verify", "merges", "neighbours", "neo4j_import", "overview", "paths",
+    "queries_list", "query", "query_limits", "resolve_accept", "resolve_list", "resolve_reject",
+    "resolve_undo", "risk_scores", "routes", "screen_file", "screen_stored", "search", "serve",
+    "timeline", "users_add", "users_disable", "users_enable", "users_list", "users_password",
+    "users_remove", "users_role", "users_whoami", "viewer_results", "watchlist_save",
+]
