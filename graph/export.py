@@ -602,7 +602,8 @@ def sanitised(sub: Subgraph) -> Subgraph:
     if not any(_dirty([n.label, n.key, n.properties]) for n in nodes) and not any(
             _dirty([e.source, e.target, e.type, e.properties]) for e in edges):
         return sub
-    out = Subgraph(left_out={clean(k): v for k, v in sub.left_out.items()})
+    out = Subgraph(left_out={clean(k): v for k, v in sub.left_out.items()},
+                   left_out_by_type={clean(k): dict(v) for k, v in sub.left_out_by_type.items()})
     for n in nodes:
         out.add_node(Node(clean(n.label), clean(n.key), _clean_value(n.properties)))
     for e in edges:

@@ -205,7 +205,8 @@ def shown_subgraph(sub: Subgraph) -> tuple[Subgraph, dict[str, str]]:
                      e.properties)
         edges[shown.id] = shown
     left_out = {ids.get(k, k): v for k, v in sub.left_out.items()}
-    return Subgraph(nodes, edges, left_out), ids
+    by_type = {ids.get(k, k): v for k, v in sub.left_out_by_type.items()}
+    return Subgraph(nodes, edges, left_out, by_type), ids
 
 
 def personal_column(name) -> bool:

@@ -7,7 +7,7 @@ values), so undo and redo are a swap of snapshots.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import streamlit as st
 
@@ -25,6 +25,7 @@ class Snapshot:
     left_out: dict
     pinned: frozenset
     focus: str | None
+    left_out_by_type: dict = field(default_factory=dict)
 
 
 class Workspace:
@@ -38,10 +39,11 @@ class Workspace:
     # --- history ------------------------------------------------------------
     def _snapshot(self) -> Snapshot:
         return Snapshot(dict(self.sub.nodes), dict(self.sub.edges), dict(self.sub.left_out),
-                        frozenset(self.pinned), self.focus)
+                        frozenset(self.pinned), self.focus, dict(self.sub.left_out_by_type))
 
     def _restore(self, s: Snapshot) -> None:
-        self.sub = Subgraph(dict(s.nodes), dict(s.edges), dict(s.left_out))
+        self.sub = Subgraph(dict(s.nodes), dict(s.edges), dict(s.left_out),
+                            dict(s.left_out_by_type))
         self.pinned = set(s.pinned)
         self.focus = s.focus
 
@@ -79,7 +81,8 @@ class Workspace:
     def open(self, sub: Subgraph, focus: str | None) -> None:
         """Replace the working graph (undoable)."""
         self._checkpoint()
-        self.sub = Subgraph(dict(sub.nodes), dict(sub.edges), dict(sub.left_out))
+        self.sub = Subgraph(dict(sub.nodes), dict(sub.edges), dict(sub.left_out),
+                            dict(sub.left_out_by_type))
         self.pinned = {p for p in self.pinned if p in self.sub.nodes}
         self.focus = focus
 
@@ -89,6 +92,7 @@ class Workspace:
         before = len(self.sub.nodes)
         for node_id in sub.left_out:
             self.sub.left_out.pop(node_id, None)
+            self.sub.left_out_by_type.pop(node_id, None)
         self.sub.merge(sub)
         if focus and not self.focus:
             self.focus = focus
@@ -108,6 +112,7 @@ class Workspace:
         snap = self._checkpoint()
         before = len(self.sub.nodes)
         self.sub.left_out.pop(node_id, None)
+        self.sub.left_out_by_type.pop(node_id, None)
         self.sub.merge(found)
         self._unchanged(snap)
         return len(self.sub.nodes) - before
@@ -120,6 +125,7 @@ class Workspace:
         for i in ids:
             self.sub.nodes.pop(i, None)
             self.sub.left_out.pop(i, None)
+            self.sub.left_out_by_type.pop(i, None)
         self.sub.edges = {k: e for k, e in self.sub.edges.items()
                           if e.source not in ids and e.target not in ids}
         self.pinned -= ids
@@ -196,4 +202,5 @@ def visible(sub: Subgraph, *, labels=(), rel_types=(), window=None, keep=()) -> 
     linked = {e.source for e in edges.values()} | {e.target for e in edges.values()}
     had_link = {e.source for e in sub.edges.values()} | {e.target for e in sub.edges.values()}
     nodes = {i: n for i, n in nodes.items() if i in linked or i in keep or i not in had_link}
-    return Subgraph(nodes, edges, {k: v for k, v in sub.left_out.items() if k in nodes})
+    return Subgraph(nodes, edges, {k: v for k, v in sub.left_out.items() if k in nodes},
+                    {k: v for k, v in sub.left_out_by_type.items() if k in nodes})

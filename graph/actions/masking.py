@@ -108,7 +108,8 @@ class Masker:
         for e in sub.edges.values():
             m = self.edge(e)
             edges[m.id] = m
-        return Subgraph(nodes, edges, {self.ref(k): v for k, v in sub.left_out.items()})
+        return Subgraph(nodes, edges, {self.ref(k): v for k, v in sub.left_out.items()},
+                        {self.ref(k): dict(v) for k, v in sub.left_out_by_type.items()})
 
     def result(self, res: QueryResult) -> QueryResult:
         if not self.active:
