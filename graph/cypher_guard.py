@@ -114,6 +114,12 @@ NEO4J_PROCEDURES = frozenset({
     "db.schema.nodeTypeProperties", "db.schema.relTypeProperties",
 })
 _PROCEDURE = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*\(")
+# Functions with a namespace are Cypher's own (point.distance, duration.between, …) or
+# a plugin's; a plugin function can run Cypher of its own (apoc.cypher.runFirstColumn)
+# that no plan shows, so only the built-in namespaces pass.
+_NAMESPACED_CALL = re.compile(r"(?<![\w.$`])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\s*\(")
+NEO4J_FUNCTION_NAMESPACES = frozenset({"point", "vector", "duration", "date", "datetime",
+                                       "localdatetime", "localtime", "time"})
 
 
 def neo4j_plan(plan: dict) -> list[tuple[str, str, str]]:
@@ -147,8 +153,11 @@ def judge_neo4j(summary, database: str) -> None:
             name = m.group(1) if m else details
             if name not in NEO4J_PROCEDURES:
                 bad.append(f"CALL {name}")
-        elif op not in NEO4J_OPERATORS and op.split("(", 1)[0] not in NEO4J_READ_FAMILIES:
+            continue
+        if op not in NEO4J_OPERATORS and op.split("(", 1)[0] not in NEO4J_READ_FAMILIES:
             bad.append(op)
+        bad += [f"{f}()" for f in _NAMESPACED_CALL.findall(details)
+                if f.split(".", 1)[0] not in NEO4J_FUNCTION_NAMESPACES]
     if summary.query_type != "r" or bad:
         what = ", ".join(sorted(set(bad))) or f"query type {summary.query_type!r}"
         raise ReadOnlyError("refused: analysts' queries are read-only; this one uses "

@@ -18,16 +18,18 @@ from __future__ import annotations
 import http.server
 import itertools
 import os
+import re
 import subprocess
 import sys
 import threading
 import time
+from types import SimpleNamespace
 
 import neo4j
 import pytest
 
 from graph import queries
-from graph.cypher_guard import judged_message, ladybug_plan
+from graph.cypher_guard import judge_neo4j, judged_message, ladybug_plan
 from graph.errors import CustomsGraphError, QueryError, ReadOnlyError
 from graph.store import open_store
 from tests.conftest import ROOT
@@ -477,3 +479,35 @@ def test_engine_messages_never_show_what_the_analyst_did_not_write():
     for msg, files in ((foreign, False), (about_files, True)):
         got_files, shown = judged_message(msg, "IMPORT DATABASE '/x'", {})
         assert got_files is files and "GUARD-CANARY" not in shown
+
+
+def _neo4j_summary(*ops: tuple[str, str], database: str = "neo4j", query_type: str = "r"):
+    """EXPLAIN's answer as the driver gives it: a plan of nested operators."""
+    plan = None
+    for op, details in reversed(ops):
+        node = {"operatorType": op, "args": {"Details": details}}
+        if plan:
+            node["children"] = [plan]
+        plan = node
+    return SimpleNamespace(plan=plan, database=database, query_type=query_type)
+
+
+def test_neo4j_judge_refuses_plugin_functions_other_databases_and_unknown_operators():
+    ok = _neo4j_summary(("ProduceResults@neo4j", "d"), ("Projection@neo4j",
+                        "point.distance(point($a), point($b)) AS d, duration.between(x, y)"))
+    judge_neo4j(ok, "neo4j")
+    # A plugin function runs Cypher of its own that no plan shows (with APOC installed).
+    for summary, what in (
+            (_neo4j_summary(("ProduceResults@neo4j", "x"), ("Projection@neo4j",
+             "apoc.cypher.runFirstColumnSingle($autostring_0, {}) AS x")),
+             "apoc.cypher.runFirstColumnSingle()"),
+            (_neo4j_summary(("ProduceResults@system", "x"), ("Projection@system", "1 AS x")),
+             "'system'"),
+            (_neo4j_summary(("ProduceResults@neo4j", ""), ("NewAdminThing@neo4j", "")),
+             "NewAdminThing"),
+            (_neo4j_summary(("ProduceResults@neo4j", ""), ("ProcedureCall@neo4j",
+             "apoc.load.json($url) :: (value :: MAP)")), "CALL apoc.load.json"),
+            (_neo4j_summary(("ProduceResults@neo4j", "x"), ("Projection@neo4j", "1 AS x"),
+                            query_type="rw"), "query type 'rw'")):
+        with pytest.raises(ReadOnlyError, match=re.escape(what)):
+            judge_neo4j(summary, "neo4j")
