@@ -216,8 +216,8 @@ class Neo4jStore(Store):
             except nx.ClientError as e:
                 if e.code and e.code.endswith(".SyntaxError") and "one statement" not in str(e):
                     raise
-                raise ReadOnlyError(f"refused: analysts' queries are read-only, one statement "
-                                    f"on this database: {_one_line(e.message or e)} ({e.code})",
+                raise ReadOnlyError(f"refused: {_one_line(e.message or e)} ({e.code}); analysts' "
+                                    "queries are one read-only statement on this database",
                                     params=params) from e
             judge_neo4j(summary, database)
             res = tx.run(cypher, params)
