@@ -517,9 +517,12 @@ class _Reader:
 # allow-list of read operators, and then the prepared statement itself runs.
 def _run_judged(conn, cypher: str, params: dict, limit: int) -> QueryResult:
     stmt = _prepare(conn, cypher, cypher, params)
-    plan = _prepare(conn, "EXPLAIN " + cypher, cypher, params)
     try:
-        judge_ladybug_plan(_plan_text(_execute(conn, plan, cypher, params)))
+        plan = _prepare(conn, "EXPLAIN " + cypher, cypher, params)
+        try:
+            judge_ladybug_plan(_plan_text(_execute(conn, plan, cypher, params)))
+        finally:
+            plan.close()
         res = _execute(conn, stmt, cypher, params)
         if isinstance(res, list):
             raise ReadOnlyError("refused: analysts' queries are read-only, one statement at a "
@@ -532,7 +535,6 @@ def _run_judged(conn, cypher: str, params: dict, limit: int) -> QueryResult:
         raise QueryError(str(e), params=params) from e
     finally:
         stmt.close()
-        plan.close()
 
 
 def _prepare(conn, text: str, cypher: str, params: dict) -> PreparedStatement:
@@ -541,15 +543,17 @@ def _prepare(conn, text: str, cypher: str, params: dict) -> PreparedStatement:
         return stmt
     msg = stmt.get_error_message()
     stmt.close()
+    # First what may be shown: the message can quote a host file's lines.
+    files, shown = judged_message(msg, cypher, params)
+    if files:
+        raise ReadOnlyError(shown, params=params)
     if "multiple statements" in msg:
         raise ReadOnlyError("refused: analysts' queries are read-only, one statement at a time "
-                            "(the text holds several)",
-                            params=params)
-    if "read-only" in msg or "read only" in msg:
-        raise ReadOnlyError(f"refused: analysts' queries are read-only and this one writes ({msg})",
-                            params=params)
-    files, shown = judged_message(msg, cypher, params)
-    raise (ReadOnlyError if files else QueryError)(shown, params=params)
+                            "(the text holds several)", params=params)
+    if "read-only database" in msg:
+        raise ReadOnlyError(f"refused: analysts' queries are read-only and this one writes "
+                            f"({shown})", params=params)
+    raise QueryError(shown, params=params)
 
 
 def _execute(conn, stmt: PreparedStatement, cypher: str, params: dict):

@@ -59,7 +59,10 @@ def host_files(tmp_path):
     tmp_path = tmp_path / "host"
     tmp_path.mkdir()
     secret = tmp_path / "secret.csv"
-    secret.write_text(f"{SECRET}:x:0:0:root\n\"{SECRET}-2,open quote\n{SECRET}-3;a;b\n")
+    # Its lines also hold words the guard reacts to, as if the engine had said them.
+    said = "We do not support prepare multiple statements; read-only database"
+    secret.write_text(f"{SECRET}:x:0:0:{said}\n\"{SECRET}-2,open quote {said}\n"
+                      f"{SECRET}-3;a;b;{said}\n")
     export = tmp_path / "export"
     export.mkdir()
     for name in ("schema.cypher", "copy.cypher", "macro.cypher"):
