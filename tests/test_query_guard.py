@@ -426,6 +426,37 @@ def test_the_timeout_given_is_the_one_enforced(sample_store):
         assert timeout_s * 0.9 <= took < timeout_s + 10, (timeout_s, took)
 
 
+def test_ladybug_console_full_of_slow_queries_still_leaves_search_an_engine_thread(sample_lbug):
+    """Every console slot held by a slow query: one more console query waits at most its
+    own timeout and is told the console is busy; search and neighbours still answer."""
+    from graph import ladybug_store
+
+    s, slots = sample_lbug, ladybug_store._CONSOLE_SLOTS
+    s.search("NGUYEN")
+    outcomes: list[str] = []
+    workers = [threading.Thread(target=lambda: outcomes.append(
+        _outcome(lambda: s.query(SLOW, {}, limit=5, timeout_s=8)))) for _ in range(slots)]
+    for w in workers:
+        w.start()
+    time.sleep(1.5)
+    t0 = time.monotonic()
+    with pytest.raises(QueryError, match="busy"):
+        s.query("RETURN 1", {}, limit=5, timeout_s=1)
+    assert time.monotonic() - t0 < 4
+    waits = []
+    while all(w.is_alive() for w in workers):
+        t0 = time.monotonic()
+        assert s.search("NGUYEN") and s.neighbours("Container:WHSU5018375").nodes
+        if all(w.is_alive() for w in workers):
+            waits.append(time.monotonic() - t0)
+    for w in workers:
+        w.join(timeout=60)
+    print(f"{slots} slow console queries; search + neighbours meanwhile: "
+          f"max {max(waits, default=0):.2f} s over {len(waits)}")
+    assert len(waits) >= 2 and max(waits) < 4, waits
+    assert outcomes == ["the query was stopped after 8 s: it took too long"] * slots, outcomes
+
+
 def test_ladybug_reopen_after_a_write_waits_for_running_console_queries(empty_lbug):
     """A write makes the reader reopen; a console query running on the old database
     keeps it open and ends normally (by its timeout); the last one out closes it."""
