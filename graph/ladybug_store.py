@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import re
 import threading
 import time
 from contextlib import contextmanager
@@ -24,8 +23,10 @@ from pathlib import Path as FsPath
 
 import ladybug
 import pyarrow as pa
+from ladybug.prepared_statement import PreparedStatement
 
 from graph import schema
+from graph.cypher_guard import judge_ladybug_plan, judged_message
 from graph.errors import QueryError, ReadOnlyError, StoreUnavailable
 from graph.model import Edge, Node, Path, QueryResult, Subgraph
 from graph.schema import FLOAT, INT, REF, SEARCH, STR
@@ -51,6 +52,12 @@ _LOCK_WAIT_S = 60
 # persons (1.8 GB on disk) needs more for paths and the larger saved queries.
 _READ_BUFFER = int(os.environ.get("CUSTOMS_GRAPH_LBUG_BUFFER_MB", "512")) * 1024**2
 _WRITE_BUFFER = 2 * 1024**3
+# Analysts' queries run at once, each on its own connection with one engine
+# thread. The read database has that many engine threads more than the
+# machine's cores: the engine hands its threads to queries in arrival order,
+# so without spare ones a slow console query made every search wait for it.
+_CONSOLE_SLOTS = 4
+_READ_THREADS = _CONSOLE_SLOTS + max(2, os.cpu_count() or 2)
 
 
 def node_table_ddl(lb: schema.Label) -> str:
@@ -74,7 +81,8 @@ class LadybugStore(Store):
         self.path = FsPath(os.path.expanduser(raw)).resolve()
         self._read_buffer = read_buffer
         self._lock = threading.RLock()
-        self._ro = None  # (signature, Database, Connection)
+        self._ro: _Reader | None = None
+        self._console = threading.BoundedSemaphore(_CONSOLE_SLOTS)
         self._rw = None  # Connection while inside writing()
         self._rw_depth = 0
         self._probe = None  # fd kept open: closing one drops this process's POSIX locks
@@ -100,7 +108,8 @@ class LadybugStore(Store):
             try:
                 db = ladybug.Database(
                     str(self.path), read_only=read_only,
-                    buffer_pool_size=self._read_buffer if read_only else _WRITE_BUFFER)
+                    buffer_pool_size=self._read_buffer if read_only else _WRITE_BUFFER,
+                    max_num_threads=_READ_THREADS if read_only else 0)
                 return db, ladybug.Connection(db)
             except RuntimeError as e:
                 msg = str(e).lower()
@@ -144,17 +153,30 @@ class LadybugStore(Store):
     def _reader(self):
         with self._lock:
             sig = self._signature()
-            if self._ro is not None and self._ro[0] != sig and self._writer_active():
+            if self._ro is not None and self._ro.sig != sig and self._writer_active():
                 # Another process is loading: keep serving the last committed
                 # snapshot until it ends. Opening the database while a writer
                 # checkpoints has crashed the engine (a segfault in
                 # Database(read_only=True)), so readers reopen only between writes.
-                return self._ro[1], self._ro[2]
-            if self._ro is None or self._ro[0] != sig:
+                return self._ro.db, self._ro.conn
+            if self._ro is None or self._ro.sig != sig:
                 self._close_reader()
                 db, conn = self._open(read_only=True)
-                self._ro = (sig, db, conn)
-            return self._ro[1], self._ro[2]
+                self._ro = _Reader(sig, db, conn)
+            return self._ro.db, self._ro.conn
+
+    def _borrow_reader(self) -> _Reader:
+        """The current read-only database, counted as in use until given back."""
+        with self._lock:
+            self._reader()
+            self._ro.users += 1
+            return self._ro
+
+    def _give_back(self, reader: _Reader) -> None:
+        with self._lock:
+            reader.users -= 1
+            if reader.retired and reader.users == 0:
+                reader.db.close()
 
     def _writer_active(self) -> bool:
         """Whether another process holds the write lock (the engine takes a POSIX
@@ -171,11 +193,14 @@ class LadybugStore(Store):
         return False
 
     def _close_reader(self):
+        """Close the read-only database, or, while analysts' queries still run on
+        it, leave it to the last of them to close."""
         if self._ro is not None:
-            _, db, conn = self._ro
-            self._ro = None
-            conn.close()
-            db.close()
+            reader, self._ro = self._ro, None
+            reader.conn.close()  # the explorer's: only used under the lock
+            reader.retired = True
+            if reader.users == 0:
+                reader.db.close()
 
     @contextmanager
     def writing(self):
@@ -214,28 +239,33 @@ class LadybugStore(Store):
             return res.get_column_names(), [_convert_row(r) for r in _all(res)]
 
     def analyst_query(self, cypher, params, *, limit, timeout_s):
-        with self._lock:
-            # Always the read-only handle: the database itself refuses writes.
-            _, conn = self._reader()
-            conn.set_query_timeout(int(timeout_s * 1000))
+        """Judge the query whole, then run exactly the statement that was judged.
+
+        It runs on a connection of its own (the engine runs connections of one
+        database side by side) with its own timeout, outside the store's lock,
+        so it never holds up another user's search or a write."""
+        params = dict(params or {})
+        if not self._console.acquire(timeout=timeout_s or None):
+            raise QueryError(f"the console is busy ({_CONSOLE_SLOTS} queries are running); "
+                             "try again shortly", params=params)
+        try:
+            reader = self._borrow_reader()
             try:
-                _refuse_outside_access(conn, cypher, params)
-                res = conn.execute(cypher, params or {})
-                if isinstance(res, list):  # several statements: the last one answers
-                    res = res[-1]
-                rows = []
-                while res.has_next() and len(rows) <= limit:
-                    rows.append(_convert_row(res.get_next()))
-                return QueryResult(res.get_column_names(), rows[:limit], len(rows) > limit)
-            except RuntimeError as e:
-                msg = str(e)
-                if "read-only" in msg or "read only" in msg:
-                    raise ReadOnlyError(
-                        "refused: analysts' queries are read-only and this one writes "
-                        f"({msg})", params=params) from e
-                raise QueryError(msg, params=params) from e
+                conn = ladybug.Connection(reader.db, num_threads=1)
+                try:
+                    conn.set_query_timeout(int(timeout_s * 1000) if timeout_s else 0)
+                    return _run_judged(conn, cypher, params, limit)
+                except QueryError as e:
+                    if timeout_s and str(e).startswith("Interrupted"):
+                        raise QueryError(f"the query was stopped after {timeout_s:g} s: it took "
+                                         "too long", params=params) from e
+                    raise
+                finally:
+                    conn.close()
             finally:
-                conn.set_query_timeout(0)
+                self._give_back(reader)
+        finally:
+            self._console.release()
 
     def shortest_paths(self, a, b, max_hops, labels, rel_types, limit):
         la, lb = schema.label(a.label), schema.label(b.label)
@@ -555,29 +585,76 @@ class LadybugStore(Store):
 
 
 # --- helpers ------------------------------------------------------------------
+class _Reader:
+    """One read-only open of the database: the explorer's connection (used under
+    the store's lock) and how many analysts' queries run on it outside the lock."""
+
+    def __init__(self, sig, db, conn):
+        self.sig, self.db, self.conn = sig, db, conn
+        self.users = 0
+        self.retired = False  # replaced: closed when its last query ends
+
+
 # Read-only mode stops writes to the graph, but LadybugDB still lets a read-only
 # connection read and write files of the host (LOAD FROM, COPY TO), install
-# extensions or checkpoint. The planner's own plan names what a query would do:
-# these operators and file-reading table functions are refused.
-_FORBIDDEN_OPERATORS = {"COPY_TO", "INSTALL_EXTENSION", "LOAD_EXTENSION", "UNINSTALL_EXTENSION",
-                        "TRANSACTION", "ATTACH_DATABASE", "DETACH_DATABASE", "USE_DATABASE",
-                        "EXPORT_DATABASE", "IMPORT_DATABASE", "STANDALONE_CALL",
-                        "CREATE_MACRO"}
-_PLAN_OPERATOR = re.compile(r"\b([A-Z][A-Z_]+)\[\d+\]")
-_PLAN_FUNCTION = re.compile(r"Function: ([A-Z_]+)")
+# extensions, change settings or checkpoint, and it runs every statement of
+# "A; B". So the engine prepares the text (one statement only: it refuses to
+# prepare several), the plan of that one statement is judged against the
+# allow-list of read operators, and then the prepared statement itself runs.
+def _run_judged(conn, cypher: str, params: dict, limit: int) -> QueryResult:
+    stmt = _prepare(conn, cypher, cypher, params)
+    try:
+        plan = _prepare(conn, "EXPLAIN " + cypher, cypher, params)
+        try:
+            judge_ladybug_plan(_plan_text(_execute(conn, plan, cypher, params)))
+        finally:
+            plan.close()
+        res = _execute(conn, stmt, cypher, params)
+        if isinstance(res, list):
+            raise ReadOnlyError("refused: analysts' queries are read-only, one statement at a "
+                                "time", params=params)
+        rows = []
+        while res.has_next() and len(rows) <= limit:
+            rows.append(_convert_row(res.get_next()))
+        return QueryResult(res.get_column_names(), rows[:limit], len(rows) > limit)
+    except RuntimeError as e:
+        raise QueryError(str(e), params=params) from e
+    finally:
+        stmt.close()
 
 
-def _refuse_outside_access(conn, cypher: str, params) -> None:
-    res = conn.execute("EXPLAIN " + cypher, params or {})
-    plans = "\n".join(str(r.get_as_df().iloc[0, 0]) for r in (res if isinstance(res, list)
-                                                             else [res]))
-    ops = set(_PLAN_OPERATOR.findall(plans)) & _FORBIDDEN_OPERATORS
-    files = {f for f in _PLAN_FUNCTION.findall(plans)
-             if f.startswith("READ_") and f != "READ_FTABLE"}  # READ_FTABLE: in-memory
-    if ops or files:
-        raise ReadOnlyError("refused: analysts' queries may only read the graph, not files, "
-                            f"extensions or settings ({', '.join(sorted(ops | files))})",
-                            params=params)
+def _prepare(conn, text: str, cypher: str, params: dict) -> PreparedStatement:
+    stmt = PreparedStatement(conn, text, params)
+    if stmt.is_success():
+        return stmt
+    msg = stmt.get_error_message()
+    stmt.close()
+    # First what may be shown: the message can quote a host file's lines.
+    files, shown = judged_message(msg, cypher, params)
+    if files:
+        raise ReadOnlyError(shown, params=params)
+    if "multiple statements" in msg:
+        raise ReadOnlyError("refused: analysts' queries are read-only, one statement at a time "
+                            "(the text holds several)", params=params)
+    if "read-only database" in msg:
+        raise ReadOnlyError(f"refused: analysts' queries are read-only and this one writes "
+                            f"({shown})", params=params)
+    raise QueryError(shown, params=params)
+
+
+def _execute(conn, stmt: PreparedStatement, cypher: str, params: dict):
+    try:
+        return conn.execute(stmt, params)
+    except RuntimeError as e:
+        # Only a plan already judged runs, so the engine's words are about the graph.
+        raise QueryError(str(e), params=params) from e
+
+
+def _plan_text(res) -> str:
+    rows = _all(res)
+    if len(rows) != 1 or len(rows[0]) != 1:
+        raise ReadOnlyError("refused: the query's plan could not be read, so it is not run")
+    return str(rows[0][0])
 
 
 def _replay_log(path) -> None:

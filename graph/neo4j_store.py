@@ -37,6 +37,7 @@ from neo4j import graph as ng
 from neo4j import time as nt
 
 from graph import schema
+from graph.cypher_guard import judge_neo4j
 from graph.errors import QueryError, ReadOnlyError, SchemaError, StoreUnavailable
 from graph.model import Edge, Node, Path, QueryResult
 from graph.schema import FLOAT, INT, REF, SEARCH, SOURCE
@@ -227,9 +228,24 @@ class Neo4jStore(Store):
             return s.execute_read(work)
 
     def analyst_query(self, cypher, params, *, limit, timeout_s):
+        params = dict(params or {})
+        database = self._own_database()
+
         @unit_of_work(timeout=timeout_s or None)
         def work(tx):
-            res = tx.run(cypher, params or {})
+            # Judged first, in the same READ transaction: the server's EXPLAIN
+            # parses the whole text (one statement only) and plans it without
+            # running it; nothing runs unless that plan only reads this database.
+            try:
+                summary = tx.run("EXPLAIN " + cypher, params).consume()
+            except nx.ClientError as e:
+                if e.code and e.code.endswith(".SyntaxError") and "one statement" not in str(e):
+                    raise
+                raise ReadOnlyError(f"refused: {_one_line(e.message or e)} ({e.code}); analysts' "
+                                    "queries are one read-only statement on this database",
+                                    params=params) from e
+            judge_neo4j(summary, database)
+            res = tx.run(cypher, params)
             cols = list(res.keys())
             rows = []
             for rec in res:
@@ -243,6 +259,16 @@ class Neo4jStore(Store):
         with self._session(READ_ACCESS, params, timeout_s) as s:
             cols, rows, truncated = s.execute_read(work)
         return QueryResult(cols, rows, truncated)
+
+    def _own_database(self) -> str:
+        """The database this store reads: the one in the URL, else the user's home
+        database as the server names it."""
+        if self.database:
+            return self.database
+        if getattr(self, "_home", None) is None:
+            with self._session(READ_ACCESS) as s:
+                self._home = s.run("EXPLAIN RETURN 1").consume().database
+        return self._home
 
     def shortest_paths(self, a, b, max_hops, labels, rel_types, limit):
         la, lb = schema.label(a.label), schema.label(b.label)
