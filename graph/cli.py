@@ -22,7 +22,7 @@ from graph.cli_common import out as _out
 from graph.cli_common import run, uses
 from graph.cli_log import log_app, users_app
 from graph.model import Subgraph
-from graph.store import DEFAULT_CAP
+from graph.store import DEFAULT_CAP, DEFAULT_ORDER, ORDERS
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DATA = ROOT / "sample_data"
@@ -31,7 +31,9 @@ APP = ROOT / "app.py"
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Link-analysis workbench for customs intelligence analysts.")
 queries_app = typer.Typer(no_args_is_help=True, help="Saved queries in queries/.")
+index_app = typer.Typer(no_args_is_help=True, help="The search index.")
 app.add_typer(queries_app, name="queries")
+app.add_typer(index_app, name="index")
 app.add_typer(log_app, name="log")
 app.add_typer(users_app, name="users")
 app.command("bench")(bench)
@@ -71,10 +73,21 @@ def _node_line(n) -> str:
 
 def _subgraph_text(sub: Subgraph) -> str:
     lines = [f"{len(sub.nodes)} nodes, {len(sub.edges)} edges"]
+    for ref, n in sorted(sub.left_out.items()):  # said first: a capped hub hides people
+        kinds = ", ".join(f"{c} {k}" for k, c in sorted(
+            sub.left_out_by_type.get(ref, {}).items(), key=lambda x: -x[1]))
+        lines.append(f"  {ref}: {n} more not shown" + (f" ({kinds})" if kinds else ""))
     lines += [f"  {_node_line(n)}" for n in sorted(sub.nodes.values(), key=lambda n: n.id)]
     lines += [f"  {e.source} -[{e.type}]-> {e.target}"
               for e in sorted(sub.edges.values(), key=lambda e: (e.source, e.type, e.target))]
-    lines += [f"  {ref}: {n} more not shown" for ref, n in sorted(sub.left_out.items())]
+    return "\n".join(lines)
+
+
+def _summary_text(ref: str, counts: list[dict]) -> str:
+    lines = [f"{ref}: {sum(c['count'] for c in counts)} neighbours"]
+    for c in counts:
+        arrow = f"-[{c['type']}]->" if c["direction"] == "out" else f"<-[{c['type']}]-"
+        lines.append(f"  {c['count']:>7}  {arrow} {c['label']}")
     return "\n".join(lines)
 
 
@@ -105,22 +118,43 @@ def load(folder: Annotated[Path, typer.Argument(help="Folder of contract CSV fil
 @app.command()
 @uses("search")
 def search(text: str, store: StoreOpt = None, as_json: JsonOpt = False,
-           label: LabelOpt = None, limit: int = 20):
+           label: LabelOpt = None,
+           limit: Annotated[int, typer.Option(min=1, max=1000, help="Results per page.")] = 20,
+           offset: Annotated[int, typer.Option(min=0, help="Skip this many results.")] = 0):
     """Entities by name or key, diacritics-blind."""
-    found = actions.search(_actor(), store, text, labels=label, limit=limit)
-    _out({"results": [n.to_json() for n in found]}, as_json,
-         "\n".join(_node_line(n) for n in found) or "no match")
+    res = actions.search(_actor(), store, text, labels=label, limit=limit, offset=offset)
+    lines = [f"{_node_line(h.node)}  [{h.match}]" for h in res.results]
+    shown = f"{offset + 1}-{offset + len(res.results)}" if res.results else "none"
+    more = f", more with --offset {offset + len(res.results)}" if res.truncated or (
+        offset + len(res.results) < res.total) else ""
+    lines.append(f"({shown} of {res.total}{'+' if res.truncated else ''}{more})"
+                 if res.results or res.total else "no match")
+    _out(res.to_json(), as_json, "\n".join(lines))
 
 
 @app.command()
-@uses("neighbours")
+@uses("summary", "neighbours")
 def neighbours(ref: str, hops: Annotated[int, typer.Option(min=1, max=6)] = 1,
                store: StoreOpt = None, as_json: JsonOpt = False, label: LabelOpt = None,
-               rel: TypeOpt = None, cap: int = DEFAULT_CAP):
-    """The neighbourhood of REF (Label:key, e.g. Container:WHSU5018375)."""
+               rel: TypeOpt = None, cap: int = DEFAULT_CAP,
+               order: Annotated[str, typer.Option(
+                   help="Which neighbours of a busy node come first: risk (linked to a "
+                   "seizure, on the stored watchlist, then most connected), most, least, "
+                   "newest, key.")] = DEFAULT_ORDER,
+               summary: Annotated[bool, typer.Option(
+                   "--summary", help="Only the counts of neighbours per label and "
+                   "relationship type.")] = False):
+    """The neighbourhood of REF (Label:key, e.g. Container:WHSU5018375), with how many
+    neighbours it has of each kind first."""
+    if order not in ORDERS:
+        raise typer.BadParameter(f"--order must be one of {', '.join(ORDERS)}")
+    counts = actions.summary(_actor(), store, ref)
+    if summary:
+        _out({"ref": ref, "counts": counts}, as_json, _summary_text(ref, counts))
+        return
     sub = actions.neighbours(_actor(), store, ref, hops=hops, labels=label, rel_types=rel,
-                             cap=cap)
-    _out(sub.to_json(), as_json, _subgraph_text(sub))
+                             cap=cap, order=order)
+    _out(sub.to_json(), as_json, _summary_text(ref, counts) + "\n" + _subgraph_text(sub))
 
 
 @app.command()
@@ -171,10 +205,19 @@ def queries_list(as_json: JsonOpt = False):
 def queries_run(name: str, param: ParamOpt = None, store: StoreOpt = None,
                 as_json: JsonOpt = False, limit: int = 1000,
                 timeout: Annotated[float | None, typer.Option(
-                    help="Seconds before the query is stopped (capped).")] = None):
+                    help="Seconds before the query is stopped (capped).")] = None,
+                graph: Annotated[bool, typer.Option(
+                    "--graph", help="The nodes and relationships of the result, as a "
+                    "graph (the view of a graph query).")] = False):
     """Run a saved query, read-only."""
     result = actions.query(_actor(), store, name, _params(param), limit=limit,
                            timeout_s=timeout)
+    if graph:
+        sub = result.subgraph()
+        _out(sub.to_json(), as_json, _subgraph_text(sub))
+        if result.truncated:
+            typer.echo(f"(cut at {len(result.rows)} rows)", err=True)
+        return
     _print_result(result, as_json)
 
 
@@ -204,6 +247,15 @@ def export(ref: str, hops: Annotated[int, typer.Option(min=1, max=6)] = 1,
     sub = actions.export(_actor(), store, ref, hops, fmt, output, cap=cap)
     _out({"file": str(output), "format": fmt, "nodes": len(sub.nodes), "edges": len(sub.edges)},
          as_json, f"wrote {len(sub.nodes)} nodes, {len(sub.edges)} edges to {output}")
+
+
+@index_app.command("rebuild")
+@uses("index.rebuild")
+def index_rebuild(store: StoreOpt = None, as_json: JsonOpt = False):
+    """Rebuild the search index from the stored nodes (admin). Loads and merges keep it
+    right, and a stale index is found and rebuilt by itself; this is the manual way."""
+    n = actions.index_rebuild(_actor(), store)
+    _out({"entries": n}, as_json, f"search index rebuilt: {n} entries")
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -262,6 +314,9 @@ def demo(store: StoreOpt = None,
          allow_single_user_network: OpenNetOpt = False):
     """Build the sample set into the store, then open the app."""
     load(SAMPLE_DATA, store=store, as_json=as_json, rejects=None, progress=not as_json)
+    if not as_json:
+        typer.echo("(the sample's rejected rows are planted on purpose, to show what the "
+                   "rejects file says of bad input)")
     if open_app:
         _serve(store, host, port, allow_single_user_network)
 

@@ -103,12 +103,25 @@ class LoadReport:
         }
 
 
+def default_rejects_path(folder) -> Path:
+    """Where a load's rejects go unless told: a file of their own per load in the
+    state folder (beside the duty log), never whatever folder the analyst stands in."""
+    from datetime import UTC, datetime
+
+    from graph.state import state_dir
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = state_dir() / "rejects"
+    out.mkdir(parents=True, exist_ok=True)
+    return out / f"{stamp}-{Path(folder).resolve().name}.csv"
+
+
 def load_folder(store: Store, folder, *, rejects_file=None, progress: bool = True,
                 batch_rows: int = BATCH_ROWS, parallel: bool | None = None) -> LoadReport:
     """Load every contract file present in `folder`. `parallel`: check rows in a
     child process while this one writes (default: for large loads on 2+ cores)."""
     folder = Path(folder)
-    rejects_file = Path(rejects_file or Path.cwd() / "rejects.csv").resolve()
+    rejects_file = Path(rejects_file or default_rejects_path(folder)).resolve()
     if not rejects_file.parent.is_dir():  # found out now, not after the load is written
         raise DataError(f"cannot write the rejects file {rejects_file}: "
                         f"{rejects_file.parent} is not a folder")

@@ -108,12 +108,13 @@ def test_cli_audit(capsys, path, tmp_path, monkeypatch):
     assert code == 0
     assert [r["details"]["name"] for r in json.loads(out)["records"]] == ["transit_chain",
                                                                           "cypher"]
-    # reading the trail is itself recorded (after the listing): one record a read
+    # reading the trail is itself recorded (after the listing): one record a read;
+    # the state's first run (single-user mode) is one record too
     code, out, _ = cli(capsys, "log", "audit", "--csv", tmp_path / "a.csv")
-    assert code == 0 and out.startswith("wrote 7 records to")
-    assert (tmp_path / "a.csv").read_text(encoding="utf-8").count("\n") == 8
+    assert code == 0 and out.startswith("wrote 8 records to")
+    assert (tmp_path / "a.csv").read_text(encoding="utf-8").count("\n") == 9
     code, out, _ = cli(capsys, "log", "audit")
-    assert code == 0 and len(out.strip().splitlines()) == 8
+    assert code == 0 and len(out.strip().splitlines()) == 9
     assert json.loads(cli(capsys, "log", "audit", "--json", "--limit", "1")[1])["records"][0][
         "details"]["action"] == "log.audit"
     assert cli(capsys, "log", "audit", "--action", "coffee")[0] == 2

@@ -460,10 +460,12 @@ def test_single_user_mode_is_a_recorded_choice(capsys, monkeypatch):
     assert cli(capsys, "users", "single-user", "off")[0] == 0
     with pytest.raises(AuthError, match="sign-in required"):
         users.cli_user()
-    recs = [(r.who, r.details["on"], r.details["reason"])
+    recs = [(r.who, r.details["on"], r.details["reason"], r.details.get("outcome"))
             for r in audit.list(action="single_user")]
-    assert recs == [(me, True, "first run"), (me, False, "first user added"),
-                    ("ada", True, "command"), (me, False, "command")]
+    assert recs == [(me, True, "first run", None),
+                    (me, False, "command", "failed"),  # "off" with no admin yet
+                    (me, False, "first user added", None),
+                    ("ada", True, "command", "allowed"), (me, False, "command", "allowed")]
 
 
 def test_single_user_mode_never_takes_a_name_from_the_environment(capsys, monkeypatch):

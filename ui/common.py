@@ -16,7 +16,7 @@ from graph.model import Node
 from graph.phrases import in_lang
 from graph.schema import REF, SEARCH, SOURCE
 from ui import state
-from ui.i18n import LANGS, STATE_KEY, label_name, lang, t
+from ui.i18n import LANGS, MESSAGES, STATE_KEY, label_name, lang, t
 
 log = logging.getLogger(__name__)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
@@ -157,17 +157,30 @@ def entity_picker(key: str, label: str, default: str = "") -> Node | None:
     from ui import auth
 
     # Through the door: checked, masked, recorded once per search (not per rerun).
-    found = auth.act_once(f"{key}_search", actions.search, state.get_store(), q.strip(),
-                          limit=state.SEARCH_LIMIT)
-    if not found:
+    res = auth.act_once(f"{key}_search", actions.search, state.get_store(), q.strip(),
+                        limit=state.SEARCH_LIMIT)
+    if not res.results:
         st.caption(t("common.no_match", q=md_escape(q.strip())))
         return None
-    by_id = {n.id: n for n in found}
+    by_id = {h.node.id: h for h in res.results}
     if st.session_state.get(f"{key}_pick") not in by_id:
         st.session_state.pop(f"{key}_pick", None)
-    choice = st.selectbox(t("common.results", n=len(found)), list(by_id),
-                          format_func=lambda i: describe(by_id[i]), key=f"{key}_pick")
-    return by_id.get(choice)
+    shown = len(res.results)
+    title = (t("common.results", n=shown) if shown == res.total and not res.truncated
+             else t("common.results_of", n=shown, total=f"{res.total}"
+                    + ("+" if res.truncated else "")))
+    choice = st.selectbox(title, list(by_id), key=f"{key}_pick",
+                          format_func=lambda i: f"{describe(by_id[i].node)} · "
+                                                f"{match_text(by_id[i].match)}")
+    return by_id[choice].node if choice in by_id else None
+
+
+def match_text(match: str) -> str:
+    """Why a search result matched, in the app's language ("exact passport_no")."""
+    if match.startswith("exact "):
+        return f"{t('match.exact')} {match.split(' ', 1)[1]}"
+    key = "match." + match.replace(" ", "_")
+    return t(key) if key in MESSAGES else match
 
 
 def label_options() -> list[str]:

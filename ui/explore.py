@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from graph import actions
-from graph.store import DEFAULT_CAP
+from graph.store import DEFAULT_CAP, DEFAULT_ORDER, ORDERS
 from ui import auth, graphview, state
 from ui.common import (
     caption,
@@ -24,7 +24,7 @@ from ui.workspace import visible, workspace
 GRAPH_KEY = "explore_graph"
 SEL_KEY = "explore_sel"
 SHOWN_IDS_KEY = "explore_shown_ids"  # masked id shown -> real id, for a viewer
-ORDERS = ("most", "least", "newest", "key")
+SUMMARY_KEY = "explore_summary"
 
 
 def _filters() -> dict:
@@ -39,15 +39,33 @@ def _filters() -> dict:
             "rel_types": list(ss.get("explore_rels") or ()), "window": window}
 
 
-def _expand(node_id: str) -> None:
+def _expand(node_id: str, labels=None, rel_types=None) -> None:
+    """One hop out of a node, in place: every kind the filters allow, or just one kind
+    (`labels`, `rel_types`: a row of the neighbour summary)."""
     ws = workspace()
     f = _filters()
     ss = st.session_state
     n = ws.expand(auth.door_store(), node_id, cap=int(ss.get("explore_expand_n", 25)),
-                  order=ss.get("explore_order", "most"), labels=f["labels"],
-                  rel_types=f["rel_types"])
+                  order=ss.get("explore_order", DEFAULT_ORDER),
+                  labels=labels or f["labels"], rel_types=rel_types or f["rel_types"])
     ss[SEL_KEY] = node_id
     ss["explore_flash"] = t("explore.expanded", n=n)
+
+
+def _summary(node_id: str) -> None:
+    """How many neighbours of each kind the selected node has (counted by the
+    database), each a button that adds just that kind."""
+    counts = auth.act_once(SUMMARY_KEY, actions.summary, state.get_store(), node_id,
+                           version=state.store_url())
+    if not counts:
+        return
+    st.caption(t("explore.summary"), help=t("explore.summary_help"))
+    row = st.container(horizontal=True, gap="small")
+    for i, c in enumerate(counts):
+        arrow = "→" if c["direction"] == "out" else "←"
+        row.button(f"{c['count']:,} {label_name(c['label'])} {arrow} {c['type']}",
+                   key=f"explore_kind_{i}", type="tertiary", on_click=_guarded,
+                   args=(_expand, node_id, [c["label"]], [c["type"]]))
 
 
 def _clicked(kind: str) -> str | None:
@@ -147,6 +165,8 @@ def _node_panel(ws) -> None:
     more = ws.sub.left_out.get(sel)
     if more:
         st.caption(":material/more_horiz: " + t("explore.left_out", n=more))
+    if "explore_order" not in st.session_state:
+        st.session_state["explore_order"] = DEFAULT_ORDER
     st.selectbox(t("explore.order"), ORDERS, key="explore_order",
                  format_func=lambda o: t(f"explore.order.{o}"))
     st.number_input(t("explore.expand_n"), min_value=1, max_value=1000, value=25, step=5,
@@ -161,6 +181,7 @@ def _node_panel(ws) -> None:
                args=(_open, sel, True), icon=":material/center_focus_strong:")
     row.button(t("explore.remove"), key="explore_remove", on_click=ws.remove, args=([sel],),
                icon=":material/remove_circle:")
+    _summary(sel)
     properties_table(node)
     if auth.masks():
         st.caption(":material/visibility_off: " + t("auth.masked"))

@@ -38,7 +38,7 @@ from graph.actions.logs import (
     users_single_user,
     users_whoami,
 )
-from graph.actions.masking import Masker, personal_column, visible_match
+from graph.actions.masking import Masker, personal_column
 from graph.actions.reads import (
     analyse,
     counts,
@@ -54,8 +54,8 @@ from graph.actions.reads import (
     risk_scores,
     routes,
     search,
+    summary,
     timeline,
-    viewer_results,
 )
 from graph.actions.work import (
     alerts,
@@ -64,6 +64,7 @@ from graph.actions.work import (
     case_verify,
     export,
     export_download,
+    index_rebuild,
     load,
     neo4j_import,
     resolve_accept,
@@ -77,16 +78,14 @@ from graph.actions.work import (
 )
 
 __all__ = [
-    "alerts",
-    "Masker", "personal_column", "visible_match",
-    "ACTIONS", "Action", "Ctx", "MAX_ROWS", "MAX_TIMEOUT_S", "Nobody", "action", "analyse",
-    "bench", "case_package", "case_verify", "cli_actor", "counts", "cypher", "entity", "expand",
-    "export", "export_download", "load", "log_add", "log_audit", "log_reanchor", "log_handover",
-    "log_shifts", "log_show", "log_verify", "merges", "neighbours", "neo4j_import", "overview",
-    "paths",
-    "queries_list", "query", "query_limits", "resolve_accept", "resolve_list", "resolve_reject",
-    "resolve_undo", "risk_scores", "routes", "screen_file", "screen_stored", "search", "serve",
+    "Action", "action", "ACTIONS", "alerts", "analyse", "bench", "case_package", "case_verify",
+    "cli_actor", "counts", "Ctx", "cypher", "entity", "expand", "export", "export_download",
+    "index_rebuild", "load", "log_add", "log_audit", "log_handover", "log_reanchor", "log_shifts",
+    "log_show", "log_verify", "Masker", "MAX_ROWS", "MAX_TIMEOUT_S", "merges", "neighbours",
+    "neo4j_import", "Nobody", "overview", "paths", "personal_column", "queries_list", "query",
+    "query_limits", "resolve_accept", "resolve_list", "resolve_reject", "resolve_undo",
+    "risk_scores", "routes", "screen_file", "screen_stored", "search", "serve", "summary",
     "timeline", "users_add", "users_disable", "users_enable", "users_init", "users_list",
     "users_password", "users_remove", "users_role", "users_single_user", "users_whoami",
-    "viewer_results", "watchlist_save",
+    "watchlist_save"
 ]

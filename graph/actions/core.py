@@ -44,10 +44,12 @@ ACTIONS: dict[str, Action] = {}
 
 @dataclass(frozen=True)
 class Nobody:
-    """No valid sign-in: who claimed to be signing in (if anyone) and why it failed."""
+    """No valid sign-in: why it failed, and the name the environment claimed (kept
+    in the record's details, never as who: nobody was signed in)."""
 
     name: str
     reason: str
+    claimed: str = ""
 
 
 def cli_actor() -> users.User | Nobody:
@@ -57,7 +59,7 @@ def cli_actor() -> users.User | Nobody:
     except users.AuthError as e:
         import os
 
-        return Nobody((os.environ.get(users.ENV_USER) or "").strip() or "?", str(e))
+        return Nobody("?", str(e), (os.environ.get(users.ENV_USER) or "").strip())
 
 
 def query_limits(role: str, limit: int | None, timeout_s: float | None) -> tuple[int, float]:
@@ -173,7 +175,8 @@ def action(name: str, permission: str, *, audit: str | None = None, mask: bool =
             try:
                 user = _check(actor, act)
             except users.AuthError as e:
-                _record(act, who, where, {}, "refused", e)
+                claimed = getattr(actor, "claimed", "")
+                _record(act, who, where, {"claimed": claimed} if claimed else {}, "refused", e)
                 raise
             m = masker if masker is not None else Masker(user.role)
             m.role = user.role

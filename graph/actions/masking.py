@@ -17,7 +17,6 @@ from typing import Any
 from graph import schema, users
 from graph.errors import CustomsGraphError
 from graph.model import Edge, Node, Path, QueryResult, Subgraph
-from graph.text import fold, search_text, search_tokens
 
 
 def _key_personal(label_name: str) -> bool:
@@ -163,25 +162,3 @@ class Masker:
                 changes["personal"] = ()  # a hit's own personal values: not passed on
             return dataclasses.replace(v, **changes)
         return v
-
-
-# --- search ---------------------------------------------------------------------------
-def visible_match(node: Node, text: str) -> bool:
-    """Whether a search for `text` matches `node` through its non-personal search
-    properties alone (a viewer must not learn that a passport number or a phone
-    exists by finding it). Recomputed from the node's properties, as the store's
-    search text is built (graph.text)."""
-    try:
-        lb = schema.label(node.label)
-    except CustomsGraphError:
-        return False
-    if users._key_personal(lb):
-        return False
-    allowed = [node.properties.get(p) for p in lb.search if p not in lb.personal]
-    if lb.key not in lb.personal:
-        allowed.append(node.key)
-    haystack = search_text(allowed)
-    tokens = search_tokens(text)
-    if fold(text.strip()) == fold(node.id) or fold(text.strip()) == fold(node.key):
-        return True
-    return bool(tokens) and all(t in haystack for t in tokens)

@@ -6,52 +6,82 @@ from __future__ import annotations
 from graph import analytics, risk, schema, users
 from graph import queries as saved
 from graph.actions.core import action
-from graph.actions.masking import visible_match
-from graph.store import DEFAULT_CAP
-
-
-def viewer_results(found: list, text: str) -> list:
-    """Search results a role without personal data may see: those matched through
-    non-personal properties (graph.actions.masking.visible_match)."""
-    return [n for n in found if visible_match(n, text)]
+from graph.search import SearchResult
+from graph.store import DEFAULT_CAP, DEFAULT_ORDER
 
 
 @action("search", "explore")
-def search(ctx, store, text: str, labels=None, limit: int = 20) -> list:
-    """Entities by name or key, diacritics-blind."""
+def search(ctx, store, text: str, labels=None, limit: int = 20,
+           offset: int = 0) -> SearchResult:
+    """Entities by REF, identifier, key prefix, name or (when nothing else matched)
+    a typo-tolerant match, diacritics-blind; each result says why it matched."""
+    limit, offset = max(1, int(limit)), max(0, int(offset))
     if ctx.masks:  # no phones, e-mails or addresses: their key is personal data
         labels = [lb.name for lb in schema.LABELS if not users._key_personal(lb)
                   and (not labels or lb.name in labels)]
     with ctx.store(store) as s:
-        # A viewer's matches through personal properties are dropped: ask for more.
-        found = s.search(text, labels=labels, limit=limit * 3 if ctx.masks else limit)
-    if ctx.masks:
-        found = viewer_results(found, text)[:limit]
+        if not ctx.masks:
+            res = s.search_ranked(text, labels=labels, limit=limit, offset=offset)
+        else:
+            # A hit found only through a personal property (a passport number) is not
+            # a viewer's: page over the hits that remain once those are dropped.
+            wanted = offset + limit
+            got = s.search_ranked(text, labels=labels, limit=wanted * 3 + 20)
+            seen = [h for h in got.results if not h.personal_only]
+            res = SearchResult(seen[offset:wanted], len(seen),
+                               got.truncated or len(seen) > wanted)
     ctx.note(text=text, labels=list(labels or []) if not ctx.masks else "non-personal",
-             results=len(found))
-    return found
+             results=len(res.results), total=res.total)
+    return res
 
 
 @action("neighbours", "explore", audit="read")
 def neighbours(ctx, store, ref: str, hops: int = 1, labels=None, rel_types=None,
-               cap: int = DEFAULT_CAP):
-    """The neighbourhood of an entity."""
-    ctx.note(ref=ref, hops=hops)
+               cap: int = DEFAULT_CAP, order: str = DEFAULT_ORDER):
+    """The neighbourhood of an entity; a busy node gives the `cap` neighbours that
+    `order` puts first ("risk": linked to a seizure, on the stored watchlist, then the
+    most connected)."""
+    ctx.note(ref=ref, hops=hops, order=order)
     with ctx.store(store) as s:
-        sub = s.neighbours(ref, hops=hops, labels=labels, rel_types=rel_types, cap=cap)
+        sub = s.neighbours(ref, hops=hops, labels=labels, rel_types=rel_types, cap=cap,
+                           order=order, priority=_priority(s, order))
     ctx.note(nodes=len(sub.nodes), edges=len(sub.edges))
     return sub
 
 
+@action("summary", "explore", audit="read")
+def summary(ctx, store, ref: str) -> list[dict]:
+    """How many neighbours of each label an entity has through each relationship type,
+    counted by the database."""
+    ctx.note(ref=ref)
+    with ctx.store(store) as s:
+        return s.summary(ref)
+
+
+def _priority(store, order: str) -> set[str]:
+    """The refs the "risk" order puts first after seized ones: the stored watchlist's
+    hits (none without a stored watchlist)."""
+    if order != "risk":
+        return set()
+    from graph import screen
+    from graph import watchlist as stored
+
+    wl = stored.load()
+    if wl is None:
+        return set()
+    return {h.ref for h in screen.screen_watchlist(store, list(wl.entries)).hits}
+
+
 @action("expand", "explore", audit="read")
 def expand(ctx, store, nodes: list, labels=(), rel_types=(), cap: int = DEFAULT_CAP,
-           order: str = "key"):
+           order: str = DEFAULT_ORDER):
     """The neighbours of some nodes (the app's working graph)."""
     refs = [ctx.masker.unref(n.id) for n in nodes]
-    ctx.note(refs=refs)
+    ctx.note(refs=refs, order=order)
     with ctx.store(store) as s:
         real = [s.get(r) for r in refs]
-        sub = s.expand(real, labels=labels, rel_types=rel_types, cap=cap, order=order)
+        sub = s.expand(real, labels=labels, rel_types=rel_types, cap=cap, order=order,
+                       priority=_priority(s, order))
     ctx.note(nodes=len(sub.nodes), edges=len(sub.edges))
     return sub
 

@@ -79,6 +79,17 @@ def load(ctx, store, folder: Path, rejects=None, progress: bool = True, parallel
     return report
 
 
+@action("index.rebuild", "load", audit="load")
+def index_rebuild(ctx, store) -> int:
+    """Rebuild the search index from the stored nodes (it is kept right by every
+    load and merge; this is for a store changed by other means)."""
+    ctx.note(what="search index")
+    with ctx.store(store) as s:
+        n = s.rebuild_search_index()
+        ctx.note(store=s.url, entries=n)
+    return n
+
+
 @action("neo4j-import", "load", audit="load")
 def neo4j_import(ctx, work):
     """The offline import of an empty Neo4j database (`work()` runs it)."""

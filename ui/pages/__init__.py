@@ -4,7 +4,7 @@ the sidebar's "counts"; the door checks, masks and records each call
 
 PAGE_ACTIONS: dict[str, tuple[str, ...]] = {
     "overview": ("counts", "overview", "query", "alerts"),
-    "explore": ("search", "neighbours", "expand"),
+    "explore": ("search", "neighbours", "expand", "summary"),
     "paths": ("search", "paths"),
     "routes": ("routes", "export.download"),
     "timeline": ("timeline",),
