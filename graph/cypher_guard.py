@@ -55,8 +55,12 @@ def ladybug_plan(plan: str) -> tuple[list[str], list[str]]:
             f = _FUNCTION_CELL.match(cell)
             if f:
                 functions.append(f.group(1).strip())
+    # An operator may be named again inside another box (a semi-mask lists the scans
+    # it feeds, by name and id): every mention of an id must give the same name, and
+    # the ids must be exactly those of the boxes drawn.
     boxes = plan.count(_BOX_CORNER) - _HEADER_BOXES
-    if boxes < 1 or sorted(ids) != list(range(boxes)) or any(len(v) != 1 for v in ids.values()):
+    if (boxes < 1 or sorted(ids) != list(range(boxes))
+            or any(len(set(v)) != 1 for v in ids.values())):
         raise ReadOnlyError("refused: the query's plan could not be read whole, so it is not run")
     ops = [ids[i][0] for i in range(boxes)]
     calls = sum(op in ("TABLE_FUNCTION_CALL", "STANDALONE_CALL") for op in ops)

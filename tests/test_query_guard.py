@@ -494,8 +494,14 @@ def test_a_plan_that_cannot_be_read_whole_is_refused():
     head = "┌──┐\n│┌┐│\n││ Physical Plan ││\n│└┘│\n└──┘\n"
     ok = head + box.format(name="RESULT_COLLECTOR[1]") + box.format(name="PROJECTION[0]")
     assert ladybug_plan(ok) == (["PROJECTION", "RESULT_COLLECTOR"], [])
+    # An operator named again inside another box (a semi-mask lists its scans).
+    mentioned = (head + box.format(name="RESULT_COLLECTOR[1]")
+                 + "┌──────────┐\n│ PROJECTION[0] │\n│ RESULT_COLLECTOR[1] │\n└──────────┘\n")
+    assert ladybug_plan(mentioned) == (["PROJECTION", "RESULT_COLLECTOR"], [])
+    two_heads = "┌──────────┐\n│ PROJECTION[0] │\n│ COPY_TO[1] │\n└──────────┘\n"
     for bad in (head + box.format(name="RESULT_COLLECTOR[1]") + box.format(name="X Y[0]"),
-                head + box.format(name="PROJECTION[0]") + box.format(name="PROJECTION[0]"),
+                head + box.format(name="PROJECTION[0]") + box.format(name="FILTER[0]"),
+                head + two_heads + box.format(name="RESULT_COLLECTOR[2]"),
                 head + box.format(name="TABLE_FUNCTION_CALL[0]"), head):
         with pytest.raises(ReadOnlyError, match="could not be read"):
             ladybug_plan(bad)

@@ -483,7 +483,9 @@ def test_single_user_mode_never_takes_a_name_from_the_environment(capsys, monkey
     code, out, _ = cli(capsys, "users", "whoami", "--json")
     assert code == 0 and json.loads(out)["name"] == users.local_user_name()
     assert "alice" not in {r.who for r in audit.list()}
-    assert {r.who for r in audit.list()} == {users.local_user_name()}
+    # the refused commands are nobody's ("?"), with the name they claimed beside
+    assert {r.who for r in audit.list()} == {users.local_user_name(), "?"}
+    assert {r.details.get("claimed") for r in audit.list() if r.who == "?"} == {"alice"}
 
 
 def test_the_installation_config_pins_the_state(tmp_path, monkeypatch, capsys):
