@@ -47,7 +47,7 @@ from graph.resolve import (
     match,
     person_record,
 )
-from graph.text import UNDECODED, clean, escape
+from graph.text import UNDECODED, clean, csv_rows, escape
 
 COLUMNS = ("name", "date_of_birth", "nationality", "document_no", "company")
 PERSON_MIN = 50.0
@@ -199,19 +199,9 @@ def _parse(f, name: str) -> tuple[list[Entry], list[DataError]]:
     if not {"name", "company"} & set(header):
         raise DataError(f"the header must have a name or a company column "
                         f"(columns: {', '.join(COLUMNS)})", file=name, line=1)
-    line = reader.line_num
-    while True:
-        start = line + 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as e:
-            line = reader.line_num
-            problems.append(DataError(f"is not readable CSV: {e}", file=name, line=start))
-            continue
-        line = reader.line_num
-        if not any(v.strip() for v in values):
+    for start, values, error in csv_rows(reader):
+        if error is not None:
+            problems.append(DataError(f"is not readable CSV: {error}", file=name, line=start))
             continue
         if len(values) > len(header):
             problems.append(DataError(f"has {len(values)} fields, the header has {len(header)}",

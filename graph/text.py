@@ -140,3 +140,25 @@ def csv_cell(value) -> str:
     if s.startswith(_FORMULA) or (s[:1] in ("+", "-") and not _SAFE_SIGNED.match(s)):
         return "'" + s
     return s
+
+
+def csv_rows(reader):
+    """(line, values, error) for each row of a csv.reader that is not blank: the line
+    the row starts on (a quoted field may span lines), its values, or the csv.Error
+    that made it unreadable (values None). Reading goes on after a bad row."""
+    import csv
+
+    line = reader.line_num
+    while True:
+        start = line + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            line = reader.line_num
+            yield start, None, e
+            continue
+        line = reader.line_num
+        if any(v.strip() for v in values):
+            yield start, values, None

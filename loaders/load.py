@@ -33,7 +33,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from graph import schema
 from graph.errors import DataError
 from graph.store import Store, dedupe_rows, node_row, rel_identity
-from graph.text import CONTROLS, UNDECODED, clean, csv_cell, escape
+from graph.text import CONTROLS, UNDECODED, clean, csv_cell, csv_rows, escape
 from loaders.contract import FILES, OPTIONAL_COLUMNS, FileSpec, Row, RowGraph
 from loaders.worker import stream_from_child
 
@@ -261,22 +261,11 @@ def _batches(path: Path, spec: FileSpec, fr: FileReport, rejects: list, batch_ro
                                   f"missing column(s): {', '.join(missing)}; nothing loaded"))
             return
         batch: list[tuple[int, RowGraph]] = []
-        line = reader.line_num
-        while True:
-            start = line + 1
-            try:
-                values = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as e:
-                line = reader.line_num
-                fr.rows += 1
-                rejects.append(Reject(spec.name, start, "", "", f"unreadable CSV: {e}"))
-                continue
-            line = reader.line_num
-            if not any(v.strip() for v in values):
-                continue  # blank lines are not rows
+        for start, values, error in csv_rows(reader):  # blank lines are not rows
             fr.rows += 1
+            if error is not None:
+                rejects.append(Reject(spec.name, start, "", "", f"unreadable CSV: {error}"))
+                continue
             graph = _check_row(spec, header, values, start, rejects, seen, fr)
             if graph is not None:
                 batch.append((start, graph))
