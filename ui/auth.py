@@ -145,18 +145,6 @@ def door_store() -> _DoorStore:
 
 
 # --- masking --------------------------------------------------------------------------
-_PERSONAL_PROPS = None
-
-
-def _personal_props() -> set[str]:
-    global _PERSONAL_PROPS
-    if _PERSONAL_PROPS is None:
-        from graph import schema
-
-        _PERSONAL_PROPS = {p for lb in schema.LABELS for p in lb.personal}
-    return _PERSONAL_PROPS
-
-
 def masks() -> bool:
     """Whether personal data is masked for this user."""
     return not can("see_personal")
@@ -210,8 +198,10 @@ def shown_subgraph(sub: Subgraph) -> tuple[Subgraph, dict[str, str]]:
 
 
 def personal_column(name) -> bool:
-    """A result column that reads a personal property (`p.passport_no`)."""
-    return str(name).rsplit(".", 1)[-1] in _personal_props()
+    """A result column that reads a personal property (`p.passport_no`): the door's rule."""
+    from graph.actions.masking import personal_column as door_rule
+
+    return door_rule(name)
 
 
 # --- sign-in --------------------------------------------------------------------------

@@ -12,6 +12,7 @@ real ref before the action runs, and the real key never leaves the door.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any
 
 from graph import schema, users
@@ -26,10 +27,14 @@ def _key_personal(label_name: str) -> bool:
         return False
 
 
+@functools.cache
+def _personal_props() -> frozenset[str]:
+    return frozenset(p for lb in schema.LABELS for p in lb.personal)
+
+
 def personal_column(name) -> bool:
     """A result column that reads a personal property (`p.passport_no`)."""
-    personal = {p for lb in schema.LABELS for p in lb.personal}
-    return str(name).rsplit(".", 1)[-1] in personal
+    return str(name).rsplit(".", 1)[-1] in _personal_props()
 
 
 class Masker:
