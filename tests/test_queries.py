@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from graph import queries as saved
-from graph.errors import QueryError
+from graph.core import queries as saved
+from graph.core.errors import QueryError
 from loaders import fields as F
 from tests.conftest import SAMPLE
 

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from graph import schema
-from graph.errors import NotFound
-from graph.store import ORDERS
+from graph.core import schema
+from graph.core.errors import NotFound
+from graph.core.store import ORDERS
 
 FLIGHT, CONTAINER, VIET_TRAN = "Flight:VN18@2017-03-19", "Container:WHSU5018375", \
     "Company:0312345678"
@@ -47,7 +47,7 @@ def test_flight_summary(sample_store):
 def hub_size(request, monkeypatch):
     """"many": the hub counts as one with many neighbours (no degrees read)."""
     if request.param == "many":
-        monkeypatch.setattr("graph.store.RISK_DEGREES", 10)
+        monkeypatch.setattr("graph.core.store.RISK_DEGREES", 10)
     return request.param
 
 

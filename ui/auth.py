@@ -1,11 +1,11 @@
 """Who uses the app: the sign-in gate, the signed-in user's role, masking for
 viewers and the audit trail.
 
-Single-user mode (a recorded choice in the users file; graph.users): nobody signs
-in and the local user, the OS account (graph.users.local_user_name), is an admin.
+Single-user mode (a recorded choice in the users file; graph.records.users): nobody signs
+in and the local user, the OS account (graph.records.users.local_user_name), is an admin.
 Otherwise every page asks for sign-in first (app.py calls `gate()`); the user
 signed in is kept in st.session_state["auth_user"]. Password sign-in goes through
-graph.users.sign_in (lockout, audited).
+graph.records.users.sign_in (lockout, audited).
 
 Two ways in: a password from the users file, or, where .streamlit/secrets.toml
 has an [auth] section, the organisation's identity provider (Streamlit's
@@ -28,8 +28,8 @@ from urllib.parse import urlparse
 
 import streamlit as st
 
-from graph import audit, users
-from graph.model import Edge, Node, Subgraph
+from graph.core.model import Edge, Node, Subgraph
+from graph.records import audit, users
 from ui.i18n import STATE_KEY, t
 
 log = logging.getLogger(__name__)

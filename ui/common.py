@@ -10,11 +10,11 @@ import re
 import pandas as pd
 import streamlit as st
 
-from graph import schema
-from graph.errors import CustomsGraphError, StoreUnavailable
-from graph.model import Node
-from graph.phrases import in_lang
-from graph.schema import REF, SEARCH, SOURCE
+from graph.core import schema
+from graph.core.errors import CustomsGraphError, StoreUnavailable
+from graph.core.model import Node
+from graph.core.phrases import in_lang
+from graph.core.schema import REF, SEARCH, SOURCE
 from ui import state
 from ui.i18n import LANGS, MESSAGES, STATE_KEY, label_name, lang, t
 
@@ -63,7 +63,7 @@ def ordered_properties(node: Node) -> list[tuple[str, object]]:
 
 
 def said_each(texts) -> list[str]:
-    """Sentences of the analysis (graph.phrases) in the app's language."""
+    """Sentences of the analysis (graph.core.phrases) in the app's language."""
     return [in_lang(x, lang()) for x in texts]
 
 

@@ -9,11 +9,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from graph import actions, schema
-from graph import queries as saved
-from graph import watchlist as stored_watchlist
-from graph.errors import CustomsGraphError, StoreUnavailable
-from graph.users import MASK
+from graph import actions
+from graph.core import queries as saved
+from graph.core import schema
+from graph.core.errors import CustomsGraphError, StoreUnavailable
+from graph.records import watchlist as stored_watchlist
+from graph.records.users import MASK
 from ui import auth, state
 from ui.common import md_escape, said_each
 from ui.i18n import column, label_name, lang, t

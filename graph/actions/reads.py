@@ -3,11 +3,13 @@ analytics, risk. Results are masked for the role at the door."""
 
 from __future__ import annotations
 
-from graph import analytics, risk, schema, users
-from graph import queries as saved
 from graph.actions.core import action
-from graph.search import SearchResult
-from graph.store import DEFAULT_CAP, DEFAULT_ORDER
+from graph.analysis import analytics, risk
+from graph.core import queries as saved
+from graph.core import schema
+from graph.core.search import SearchResult
+from graph.core.store import DEFAULT_CAP, DEFAULT_ORDER
+from graph.records import users
 
 
 @action("search", "explore")
@@ -63,8 +65,8 @@ def _priority(store, order: str) -> set[str]:
     hits (none without a stored watchlist)."""
     if order != "risk":
         return set()
-    from graph import screen
-    from graph import watchlist as stored
+    from graph.analysis import screen
+    from graph.records import watchlist as stored
 
     wl = stored.load()
     if wl is None:
