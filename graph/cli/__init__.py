@@ -19,8 +19,8 @@ from graph import actions
 from graph.cli import extra as cli_extra
 from graph.cli import import_ as cli_import
 from graph.cli.bench import bench
+from graph.cli.common import JsonOpt, StoreOpt, run, uses
 from graph.cli.common import out as _out
-from graph.cli.common import run, uses
 from graph.cli.log import log_app, users_app
 from graph.core.model import Subgraph
 from graph.core.store import DEFAULT_CAP, DEFAULT_ORDER, ORDERS
@@ -42,10 +42,6 @@ app.command("bench")(bench)
 cli_extra.register(app)
 app.command("neo4j-import")(cli_import.neo4j_import)
 
-StoreOpt = Annotated[str | None, typer.Option(
-    "--store", help="Store URL: ladybug:///path or bolt://host:7687 "
-    "(default: $CUSTOMS_GRAPH_STORE, else the embedded store in your data folder).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 ParamOpt = Annotated[list[str] | None, typer.Option("--param", "-p", help="k=v, repeatable.")]
 LabelOpt = Annotated[list[str] | None, typer.Option("--label", "-l", help="Only these labels.")]
 TypeOpt = Annotated[list[str] | None, typer.Option("--rel", "-r",

@@ -5,10 +5,17 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import Annotated
 
 import typer
 
 from graph.core.errors import CustomsGraphError, SchemaError
+
+# The options every command takes (DESIGN.md's contract; tests/test_cli.py walks the tree).
+StoreOpt = Annotated[str | None, typer.Option(
+    "--store", help="Store URL: ladybug:///path or bolt://host:7687 "
+    "(default: $CUSTOMS_GRAPH_STORE, else the embedded store in your data folder).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 
 
 def out(data, as_json: bool, text: str | None = None) -> None:

@@ -27,17 +27,13 @@ import typer
 
 from graph import actions
 from graph.analysis import resolve
+from graph.cli.common import JsonOpt, StoreOpt, uses
 from graph.cli.common import out as _out
-from graph.cli.common import uses
 from graph.core.errors import DataError, SchemaError
 from graph.core.store import DEFAULT_CAP
 
 _actor = actions.cli_actor
 
-StoreOpt = Annotated[str | None, typer.Option(
-    "--store", help="Store URL: ladybug:///path or bolt://host:7687 "
-    "(default: $CUSTOMS_GRAPH_STORE, else the embedded store in your data folder).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 HopsOpt = Annotated[int, typer.Option(min=1, max=6, help="Hops out from REF.")]
 CapOpt = Annotated[int, typer.Option(help="Neighbours shown per node before 'N more'.")]
 
