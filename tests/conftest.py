@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.core.store import open_store
+from graph.core.stores import open_store
 from loaders.load import load_folder
 
 ROOT = Path(__file__).resolve().parent.parent

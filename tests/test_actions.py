@@ -248,7 +248,7 @@ def test_every_action_is_in_the_matrix():
 
 @pytest.fixture(scope="module")
 def mini_url(tmp_path_factory):
-    from graph.core.store import open_store
+    from graph.core.stores import open_store
     from loaders.load import load_folder
 
     folder = tmp_path_factory.mktemp("mini")
@@ -405,7 +405,7 @@ def _trail(env: dict) -> list:
 
 
 def test_cli_bench_against_neo4j_is_refused_to_nobody_and_viewers(sample_neo4j_url, signed):
-    from graph.core.store import open_store
+    from graph.core.stores import open_store
 
     with open_store(sample_neo4j_url) as s:
         before = s.counts()
@@ -484,7 +484,7 @@ def test_the_app_listens_on_this_machine_only_unless_told(signed, tmp_path):
 # --- the app's pages, as a viewer --------------------------------------------------------
 def test_every_page_as_a_viewer_shows_no_personal_data_and_records_through_the_door(
         env, downloads, monkeypatch):  # noqa: F811 - the fixture imported above
-    from graph.core.store import ENV_STORE
+    from graph.core.stores import ENV_STORE
     from tests.test_app_auth import (
         PASSWORDS,
         _app,

@@ -20,7 +20,7 @@ HOUSEMATE = "Person:P000905"  # shares P000903's address, never travels
 
 @pytest.fixture(scope="module")
 def viet_tran(sample_lbug_url):
-    from graph.core.store import open_store
+    from graph.core.stores import open_store
 
     with open_store(sample_lbug_url) as s:
         return s.neighbours(VIET_TRAN, hops=2)

@@ -12,7 +12,7 @@ pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from graph.core.model import Node, Subgraph  # noqa: E402
-from graph.core.store import ENV_STORE, open_store  # noqa: E402
+from graph.core.stores import ENV_STORE, open_store  # noqa: E402
 from ui import i18n  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

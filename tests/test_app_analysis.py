@@ -10,7 +10,7 @@ import pytest
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from graph.core.store import ENV_STORE, open_store  # noqa: E402
+from graph.core.stores import ENV_STORE, open_store  # noqa: E402
 from graph.records import audit  # noqa: E402
 from loaders.load import load_folder  # noqa: E402
 from tests.conftest import SAMPLE, lbug_url  # noqa: E402

@@ -10,7 +10,7 @@ import pytest
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from graph.core.store import ENV_STORE  # noqa: E402
+from graph.core.stores import ENV_STORE  # noqa: E402
 from graph.records import audit, users  # noqa: E402
 from graph.records.users import UserStore  # noqa: E402
 

@@ -323,15 +323,15 @@ def test_cli_verify_checks_the_audit_chain(capsys, path):
 def _truncate(path: Path, table: str, n: int) -> None:
     """The attack a hash chain alone cannot show: drop the append-only triggers,
     delete the last `n` records, set SQLite's id counter back, put the triggers back."""
-    from graph.records.dutylog import _trigger_sql
+    from graph.records.logfile import trigger_sql
 
     con = sqlite3.connect(path)
-    for name, _ in _trigger_sql(table):
+    for name, _ in trigger_sql(table):
         con.execute(f"DROP TRIGGER {name}")
     last = con.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
     con.execute(f"DELETE FROM {table} WHERE id > ?", (last - n,))
     con.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = ?", (last - n, table))
-    for _, sql in _trigger_sql(table):
+    for _, sql in trigger_sql(table):
         con.execute(sql)
     con.commit()
     con.close()

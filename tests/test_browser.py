@@ -26,7 +26,7 @@ from urllib.parse import urlparse
 import pytest
 
 from graph.core.model import Edge, Node
-from graph.core.store import ENV_STORE, open_store
+from graph.core.stores import ENV_STORE, open_store
 
 pytestmark = pytest.mark.browser
 

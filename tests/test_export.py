@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 
 from graph.analysis import analytics
 from graph.core.model import Edge, Node, Subgraph
-from graph.core.store import node_row, open_store
+from graph.core.store import node_row
+from graph.core.stores import open_store
 from graph.interchange import case, export
 from loaders.load import load_folder
 from tests.conftest import MINI, lbug_url

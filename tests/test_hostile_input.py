@@ -22,7 +22,8 @@ from lxml import etree
 from graph.analysis import screen
 from graph.core.errors import DataError
 from graph.core.model import Edge, Node, Subgraph
-from graph.core.store import node_row, open_store
+from graph.core.store import node_row
+from graph.core.stores import open_store
 from graph.core.text import CONTROLS, clean, escape
 from graph.interchange import case, export
 from loaders import fields

@@ -19,7 +19,7 @@ import pytest
 from graph.core import queries as saved
 from graph.core.errors import QueryError
 from graph.core.model import to_plain
-from graph.core.store import open_store
+from graph.core.stores import open_store
 from loaders.load import load_folder
 from tests.conftest import MINI, SAMPLE, lbug_url
 

@@ -31,7 +31,7 @@ import pytest
 from graph.core import queries
 from graph.core.cypher_guard import judge_neo4j, judged_message, ladybug_plan
 from graph.core.errors import CustomsGraphError, QueryError, ReadOnlyError
-from graph.core.store import open_store
+from graph.core.stores import open_store
 from tests.conftest import ROOT
 
 PASSWD_MARK = "root:x:0:"  # the first line of /etc/passwd on every Linux

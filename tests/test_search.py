@@ -16,7 +16,8 @@ import pytest
 from graph.analysis import resolve
 from graph.core import schema
 from graph.core.search_index import SearchIndex, index_path
-from graph.core.store import node_row, open_store
+from graph.core.store import node_row
+from graph.core.stores import open_store
 from loaders.load import load_folder
 from tests.conftest import MINI, ROOT, SAMPLE, lbug_url
 
@@ -183,7 +184,7 @@ def test_index_right_after_a_killed_load_and_rerun(tmp_path):
 
 def test_index_is_kept_beside_the_store_and_readers_see_it(sample_lbug_url, tmp_path):
     # another process reading the same store uses the same index file
-    code = ("import json,sys; from graph.core.store import open_store; "
+    code = ("import json,sys; from graph.core.stores import open_store; "
             "s = open_store(sys.argv[1]); r = s.search_ranked('WHSU5018375'); "
             "print(json.dumps(r.to_json()))")
     out = subprocess.run([sys.executable, "-c", code, sample_lbug_url], cwd=ROOT,

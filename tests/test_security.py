@@ -30,7 +30,8 @@ import pytest
 from graph.core import queries as saved
 from graph.core import schema
 from graph.core.errors import CustomsGraphError, NotFound, QueryError, SchemaError
-from graph.core.store import node_row, open_store
+from graph.core.store import node_row
+from graph.core.stores import open_store
 from loaders.load import load_folder
 from tests.conftest import MINI, lbug_url
 
@@ -570,7 +571,7 @@ def test_app_console_needs_sign_in_once_users_exist(empty_lbug, tmp_path, monkey
     pytest.importorskip("streamlit")
     from streamlit.testing.v1 import AppTest
 
-    from graph.core.store import ENV_STORE
+    from graph.core.stores import ENV_STORE
     from graph.records.users import UserStore
     from tests.conftest import ROOT
 

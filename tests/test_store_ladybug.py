@@ -6,7 +6,8 @@ import sys
 import pytest
 
 from graph.core.errors import NotFound, QueryError, ReadOnlyError, SchemaError
-from graph.core.store import node_row, open_store
+from graph.core.store import node_row
+from graph.core.stores import open_store
 from loaders.load import load_folder
 from tests.conftest import MINI, SAMPLE, lbug_url
 

@@ -6,7 +6,7 @@ import os
 
 import streamlit as st
 
-from graph.core.store import ENV_STORE, default_store_url, open_store
+from graph.core.stores import ENV_STORE, default_store_url, open_store
 
 SEARCH_LIMIT = 25
 ROW_LIMIT = 1000  # every query from the UI has a row limit ...

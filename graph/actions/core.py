@@ -23,7 +23,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from graph.actions.masking import Masker
-from graph.core.store import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT_S, Store, open_store
+from graph.core.store import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT_S, Store
+from graph.core.stores import open_store
 from graph.records import audit, users
 
 MAX_TIMEOUT_S = 120.0

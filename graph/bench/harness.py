@@ -40,7 +40,8 @@ from graph.core import schema
 from graph.core.errors import CustomsGraphError, SchemaError
 from graph.core.model import Subgraph
 from graph.core.schema import FLOAT, INT
-from graph.core.store import Store, open_store
+from graph.core.store import Store
+from graph.core.stores import open_store
 
 DEFAULT_SAMPLES = 50
 DEFAULT_BUDGET_S = 20.0

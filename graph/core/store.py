@@ -9,7 +9,6 @@ only from the schema; values travel only as parameters.
 
 from __future__ import annotations
 
-import os
 from abc import ABC, abstractmethod
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -23,7 +22,6 @@ from graph.core.search import SearchResult, scan_conditions, seizure_links
 from graph.core.search import search as ranked_search
 from graph.core.text import search_text
 
-ENV_STORE = "CUSTOMS_GRAPH_STORE"
 DEFAULT_CAP = 50  # neighbours shown per node before "N more"
 ORDERS = ("risk", "most", "least", "newest", "key")
 DEFAULT_ORDER = "risk"
@@ -527,28 +525,3 @@ def merge_props(old: dict, new: dict, cols: dict) -> dict | None:
             changed |= v != old.get(p)
     return merged if changed else None
 
-
-def default_store_url() -> str:
-    url = os.environ.get(ENV_STORE)
-    if url:
-        return url
-    from platformdirs import user_data_dir
-
-    return "ladybug://" + os.path.join(user_data_dir("customs-graph", appauthor=False),
-                                       "customs.lbug")
-
-
-def open_store(url: str | None = None, **kw) -> Store:
-    """The store a URL names: ladybug:///path, bolt://..., neo4j://... (+s/+ssc)."""
-    url = url or default_store_url()
-    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
-    if scheme == "ladybug":
-        from graph.core.ladybug_store import LadybugStore
-
-        return LadybugStore(url, **kw)
-    if scheme in ("bolt", "neo4j", "bolt+s", "bolt+ssc", "neo4j+s", "neo4j+ssc"):
-        from graph.core.neo4j_store import Neo4jStore
-
-        return Neo4jStore(url, **kw)
-    raise SchemaError(
-        f"unknown store URL {url!r}: use ladybug:///path/to/db, bolt://host:7687 or neo4j://host")

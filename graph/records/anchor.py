@@ -22,7 +22,8 @@ import json
 import sqlite3
 from pathlib import Path
 
-from graph.records.paths import exclusive, write_json
+from graph.records.clock import now_utc
+from graph.records.paths import LOG_FILE, USERS_FILE, exclusive, write_json
 
 SUFFIX = ".anchor.json"
 CHAINS = ("entries", "audit")
@@ -175,9 +176,7 @@ def accept(conn: sqlite3.Connection, db: Path) -> dict:
 
 def mark_users_file(users_file: Path) -> None:
     """Remember that this users file exists (in the anchor beside it)."""
-    from graph.records.dutylog import FILE_NAME
-
-    target = path_for(Path(users_file).with_name(FILE_NAME))
+    target = path_for(Path(users_file).with_name(LOG_FILE))
     with exclusive(_lock(target)):
         try:
             data = read(target)
@@ -194,11 +193,8 @@ def users_file_known(users_file: Path) -> str | None:
     """Why this users file is known to have existed, or None: the anchor beside it
     says so, or (for the installation's users.json) the audit trail there holds
     user changes or a single-user choice."""
-    from graph.records.dutylog import FILE_NAME
-    from graph.records.users import FILE_NAME as USERS_FILE
-
     users_file = Path(users_file)
-    db = users_file.with_name(FILE_NAME)
+    db = users_file.with_name(LOG_FILE)
     try:
         data = read(path_for(db))
     except Unreadable as e:
@@ -226,6 +222,4 @@ def users_file_known(users_file: Path) -> str | None:
 
 
 def _now() -> str:
-    from graph.records.dutylog import now_utc
-
     return now_utc()

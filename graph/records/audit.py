@@ -26,17 +26,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.core.text import csv_cell
-from graph.records.dutylog import (
+from graph.records.clock import now_utc
+from graph.records.logfile import (
     GENESIS,
-    DutyLog,
     LogError,
+    LogFile,
     Problem,
-    _move_anchor,
-    _trigger_sql,
     chain_problems,
     expect_problems,
     last_given,
-    now_utc,
+    move_anchor,
+    trigger_sql,
 )
 
 # What the trail records, and the details each action is expected to carry.
@@ -80,10 +80,11 @@ class AuditRecord:
                 "details": self.details}
 
 
-def _open(log: DutyLog | str | Path | None) -> tuple[DutyLog, bool]:
-    if isinstance(log, DutyLog):
+def _open(log: LogFile | str | Path | None) -> tuple[LogFile, bool]:
+    """The log file (an open duty log is one too), and whether to close it after."""
+    if isinstance(log, LogFile):
         return log, False
-    return DutyLog(log), True
+    return LogFile(log, migrate), True
 
 
 # --- the chain ------------------------------------------------------------------------
@@ -142,7 +143,7 @@ def migrate(conn: sqlite3.Connection) -> int:
                              "prev_hash": prev})
             conn.execute("UPDATE audit SET prev_hash = ?, hash = ? WHERE id = ?", (prev, h, rid))
             prev, n, last_id = h, n + 1, rid
-        for name, sql in _trigger_sql("audit"):
+        for name, sql in trigger_sql("audit"):
             if name == "audit_no_update":
                 conn.execute(sql)
         conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
@@ -160,7 +161,7 @@ def _has_chain(conn: sqlite3.Connection) -> bool:
     return "hash" in {r[1] for r in conn.execute("PRAGMA table_info(audit)")}
 
 
-def migrated(log: DutyLog) -> dict | None:
+def migrated(log: LogFile) -> dict | None:
     """{"time", "records", "last_id"} when the chain was added to an older file."""
     row = log.conn.execute("SELECT value FROM meta WHERE key = ?", (MIGRATED_KEY,)).fetchone()
     if row is None:
@@ -192,7 +193,7 @@ class AuditVerification:
                 "notes": list(self.notes)}
 
 
-def check(log: DutyLog | str | Path | None = None,
+def check(log: LogFile | str | Path | None = None,
           expect: tuple[int, str] | None = None) -> AuditVerification:
     """Walk the audit chain: every edited, removed, moved or inserted record, each
     naming the record concerned (Problem.entry_id is the record id). `expect`: a
@@ -232,7 +233,7 @@ def check(log: DutyLog | str | Path | None = None,
     return AuditVerification(len(rows), head_id, head_hash, problems, notes)
 
 
-def verify(log: DutyLog | str | Path | None = None) -> list[Problem]:
+def verify(log: LogFile | str | Path | None = None) -> list[Problem]:
     return check(log).problems
 
 
@@ -245,7 +246,7 @@ def check_action(action: str) -> str:
 
 
 def record(action: str, who: str | None = None, details: dict | None = None, *,
-           log: DutyLog | str | Path | None = None) -> AuditRecord:
+           log: LogFile | str | Path | None = None) -> AuditRecord:
     """Append one audit record. `who` defaults to the local user; `details` must
     be JSON-able (other values are written as text). `log`: an open DutyLog or
     the file path (default: the duty log's)."""
@@ -278,7 +279,7 @@ def record(action: str, who: str | None = None, details: dict | None = None, *,
                                              record_hash(fields)))
         new_id = cur.lastrowid
         cur.execute("COMMIT")
-        _move_anchor(dl, "audit")
+        move_anchor(dl, "audit")
         return AuditRecord(new_id, t, who, action, json.loads(text))
     except sqlite3.DatabaseError as e:
         raise LogError(f"cannot write the audit trail: {e}") from None
@@ -291,7 +292,7 @@ def record(action: str, who: str | None = None, details: dict | None = None, *,
 
 def list(action: str | None = None, who: str | None = None, since: str | None = None,
          until: str | None = None, limit: int | None = None, *,
-         log: DutyLog | str | Path | None = None) -> tuple[AuditRecord, ...]:
+         log: LogFile | str | Path | None = None) -> tuple[AuditRecord, ...]:
     """Audit records, oldest first. `since`/`until`: ISO dates or times (UTC),
     inclusive; `limit`: the newest N."""
     where, params = [], []
@@ -353,6 +354,6 @@ def write_csv(records, path: str | Path) -> Path:
     return p
 
 
-def to_csv(path: str | Path, *, log: DutyLog | str | Path | None = None, **filters) -> Path:
+def to_csv(path: str | Path, *, log: LogFile | str | Path | None = None, **filters) -> Path:
     """Write the audit trail (optionally filtered, as `list`) to a CSV file."""
     return write_csv(list(log=log, **filters), path)

@@ -27,6 +27,9 @@ from pathlib import Path
 from graph.core.errors import CustomsGraphError
 
 CONFIG_NAME = "customs-graph.toml"
+# The files in the state folder.
+LOG_FILE = "dutylog.sqlite3"  # the duty log and the audit trail
+USERS_FILE = "users.json"
 
 
 class StateError(CustomsGraphError):
@@ -164,3 +167,9 @@ def write_json(target: Path, data) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def data_dir() -> Path:
+    """The installation's state folder : the OS user's data folder,
+    where the embedded graph store lives too, unless the installation pins another."""
+    return state_dir()

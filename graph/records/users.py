@@ -53,12 +53,20 @@ from pathlib import Path
 from graph.core import schema
 from graph.core.errors import CustomsGraphError
 from graph.core.schema import REF, SEARCH
-from graph.records.paths import StateError, exclusive, os_user_name, write_json
+from graph.records.clock import now_utc
+from graph.records.paths import (
+    LOG_FILE,
+    USERS_FILE,
+    StateError,
+    exclusive,
+    os_user_name,
+    write_json,
+)
 
 ENV_USER = "CUSTOMS_GRAPH_USER"
 ENV_PASSWORD = "CUSTOMS_GRAPH_PASSWORD"
 ENV_NEW_PASSWORD = "CUSTOMS_GRAPH_NEW_PASSWORD"  # for scripts: the password of `users add`
-FILE_NAME = "users.json"
+FILE_NAME = USERS_FILE
 MIN_PASSWORD = 8
 MASK = "[masked]"
 
@@ -278,8 +286,6 @@ class UserStore:
     @property
     def log_path(self) -> Path:
         """The duty log (and audit trail) beside the users file."""
-        from graph.records.dutylog import FILE_NAME as LOG_FILE
-
         return self.path.with_name(LOG_FILE)
 
     def _read(self) -> dict | None:
@@ -453,8 +459,6 @@ class UserStore:
             oidc: bool = False) -> User:
         """A new user: with a password, or (oidc) with none, signing in through the
         identity provider as the e-mail address or subject id `name`."""
-        from graph.records.dutylog import now_utc
-
         name, role = check_name(name), check_role(role)
         if oidc:
             if password:
@@ -494,8 +498,6 @@ class UserStore:
             del users[name]
 
     def set_role(self, name: str, role: str) -> User:
-        from graph.records.dutylog import now_utc
-
         role = check_role(role)
         with self._changing() as users:
             if name not in users:
@@ -507,8 +509,6 @@ class UserStore:
             return _user(name, users[name])
 
     def set_password(self, name: str, password: str) -> None:
-        from graph.records.dutylog import now_utc
-
         new_hash = _hasher().hash(check_password(password))
         with self._changing() as users:
             if name not in users:
@@ -520,8 +520,6 @@ class UserStore:
 
     def set_disabled(self, name: str, disabled: bool = True) -> User:
         """Refuse (or allow again) a user's sign-in, keeping the user."""
-        from graph.records.dutylog import now_utc
-
         with self._changing() as users:
             if name not in users:
                 raise AuthError(f"no user {name!r}")
@@ -720,6 +718,4 @@ def init_admin(name: str, password: str, path: str | Path | None = None, *,
 
 
 def _now() -> str:
-    from graph.records.dutylog import now_utc
-
     return now_utc()

@@ -27,6 +27,8 @@ from pathlib import Path
 
 from graph.analysis.screen import Entry, make_entry, read_watchlist_bytes
 from graph.core.errors import DataError
+from graph.records.clock import now_utc
+from graph.records.paths import data_dir
 
 FILE_NAME = "watchlist.json"
 FORMAT = 1
@@ -59,8 +61,6 @@ class StoredWatchlist:
 
 def default_path() -> Path:
     """watchlist.json in the installation's state folder (graph.records.paths)."""
-    from graph.records.dutylog import data_dir
-
     return data_dir() / FILE_NAME
 
 
@@ -102,8 +102,6 @@ def save(data: bytes, name: str, by: str, *, path: str | Path | None = None
     """Check a watchlist CSV (its bytes, its file name) and store it in place of the
     one stored, if any. DataError, and nothing stored, when the file cannot be read
     or has no entry."""
-    from graph.records.dutylog import now_utc
-
     by = str(by or "").strip()
     if not by:
         raise DataError("say who saves the watchlist")
