@@ -39,12 +39,3 @@ def forget_store() -> None:
     again."""
     _store.clear()
     st.session_state.pop("door_done", None)
-
-
-def counts() -> dict:
-    """Nodes per label and relationships per type, through the door (kept for the
-    session's reruns until refreshed)."""
-    from graph import actions
-    from ui import auth
-
-    return auth.act_once("counts", actions.counts, get_store())
