@@ -14,6 +14,7 @@ import re
 import time
 from datetime import UTC, date, datetime, timedelta
 from functools import cache, lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 import airportsdata
@@ -30,7 +31,7 @@ _FLIGHT_NO = re.compile(r"^([A-Z0-9]{2})(\d{1,4}[A-Z]?)$")
 _LOCODE = re.compile(r"^([A-Z]{2})([A-Z2-9]{3})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PNR = re.compile(r"^[A-Z0-9]{5,8}$")
-_HS_DIR = Path(__file__).resolve().parent.parent / "graph" / "core" / "data"
+_HS_DIR = Path(str(files("graph.core") / "data"))  # the HS nomenclature, in the package
 # Checks of values that repeat across rows (dates, flights, airports, ports)
 # are remembered: a million travel rows name a few thousand flights.
 _memo = lru_cache(maxsize=1 << 16)

@@ -28,6 +28,7 @@ import math
 import shutil
 import sys
 import time
+from importlib.resources import files
 from itertools import accumulate
 from pathlib import Path
 from random import Random
@@ -37,7 +38,7 @@ import airportsdata
 from stdnum import iso6346
 
 HERE = Path(__file__).resolve().parent
-HS_FILE = HERE.parent / "graph" / "core" / "data" / "harmonized-system.csv"
+HS_FILE = Path(str(files("graph.core") / "data" / "harmonized-system.csv"))
 SEED = 20260101
 FIRST_DAY = dt.date(2016, 1, 1)
 DAYS = 730

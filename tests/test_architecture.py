@@ -120,6 +120,46 @@ def test_the_core_reaches_only_the_core():
     assert not bad, sorted(bad)
 
 
+# The rows of docs/architecture.md's picture, bottom first: a module imports only
+# from its own room or a lower row.
+LAYERS = (
+    ("graph", "graph.core", "queries", "sample_data"),
+    ("graph.analysis",),
+    ("graph.records",),
+    ("loaders",),
+    ("graph.interchange", "graph.bench"),
+    ("graph.actions",),
+    ("graph.cli", "ui"),
+    ("app",),
+)
+
+
+def room(module: str) -> str:
+    parts = module.split(".")
+    return ".".join(parts[:2]) if parts[0] == "graph" and len(parts) > 1 else parts[0]
+
+
+def upward(g: nx.DiGraph) -> list[tuple[str, str]]:
+    row = {r: i for i, rooms in enumerate(LAYERS) for r in rooms}
+    return sorted((a, b) for a, b in g.edges
+                  if room(a) != room(b) and row[room(a)] <= row[room(b)])
+
+
+def test_imports_only_go_down_the_layers():
+    g = import_graph()
+    unplaced = {room(m) for m in g} - {r for rooms in LAYERS for r in rooms}
+    assert not unplaced, f"rooms not in LAYERS (nor the picture): {unplaced}"
+    assert not upward(g), f"imports reaching up or sideways: {upward(g)}"
+
+
+def test_an_upward_import_would_be_caught():
+    g = import_graph()
+    g.add_edge("graph.records.audit", "graph.actions.core")  # records calling the door
+    g.add_edge("graph.cli.log", "ui.common")  # the command line using the app's helpers
+    assert upward(g) == [("graph.cli.log", "ui.common"),
+                         ("graph.records.audit", "graph.actions.core")]
+
+
 def _lines(path: Path) -> int:
     return len(path.read_text("utf-8").splitlines())
 
@@ -131,3 +171,46 @@ def test_modules_stay_small():
     assert not new, f"split these (over {MAX_LINES} lines): {new}"
     fixed = sorted(f for f in TOO_LONG_FOR_NOW if f not in long)
     assert not fixed, f"now short enough: take them off TOO_LONG_FOR_NOW: {fixed}"
+
+
+def test_the_packaged_streamlit_settings_are_the_checkouts():
+    """`streamlit run app.py` reads .streamlit/config.toml; `customs-graph app` passes
+    ui/streamlit.toml (it ships in the wheel) as flags: the two must not drift."""
+    import tomllib
+
+    ours = tomllib.loads((ROOT / "ui" / "streamlit.toml").read_text("utf-8"))
+    assert ours == tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text("utf-8"))
+
+
+DOC = ROOT / "docs" / "architecture.md"
+
+
+def test_every_file_named_in_the_architecture_doc_exists():
+    """docs/architecture.md's lists of files to touch stay true: every path it names
+    (in backticks, <name> standing for any) is in the tree."""
+    import re
+
+    named = set(re.findall(r"`((?:graph|loaders|ui|queries|sample_data|tests|docs)/[^`\s]*)`",
+                           DOC.read_text("utf-8")))
+    assert len(named) > 20
+    missing = []
+    for path in sorted(named):
+        if "<" in path:  # a pattern: its folder must exist
+            path = path[:path.index("<")]
+        path = path.split("::")[0]
+        if not (any(ROOT.glob(path)) if "*" in path else (ROOT / path).exists()):
+            missing.append(path)
+    assert not missing, f"docs/architecture.md names what is not there: {missing}"
+
+
+def test_the_doc_draws_every_room():
+    text = DOC.read_text("utf-8")
+    rooms = [p.name for p in (ROOT / "graph").iterdir() if (p / "__init__.py").exists()]
+    assert sorted(rooms) == ["actions", "analysis", "bench", "cli", "core", "interchange",
+                             "records"]
+    assert all(f"graph/{room}/" in text for room in rooms)
+    for name, path in module_files().items():
+        if name.startswith("graph.") and path.parent.name in ("core", "analysis", "records",
+                                                              "interchange"):
+            if path.stem != "__init__":
+                assert path.stem in text, f"{name} is missing from the picture"

@@ -25,6 +25,7 @@ import statistics
 import tomllib
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 
 from graph.core import schema
@@ -32,7 +33,7 @@ from graph.core.errors import DataError
 from graph.core.model import Subgraph
 from graph.core.phrases import Joined, say
 
-WEIGHTS_FILE = Path(__file__).with_name("risk_weights.toml")
+WEIGHTS_FILE = Path(str(files("graph.analysis") / "risk_weights.toml"))
 _REQUIRED = {
     "bands": ("medium", "high"),
     "near_seizure": ("points", "decay", "max_hops", "max_points", "cap", "through"),

@@ -10,27 +10,39 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
+from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.core import TyperGroup
 
 from graph import actions
 from graph.cli import extra as cli_extra
 from graph.cli import import_ as cli_import
 from graph.cli.bench import bench
-from graph.cli.common import JsonOpt, StoreOpt, run, uses
+from graph.cli.common import JsonOpt, OtherStoreOpt, StoreOpt, run, uses
 from graph.cli.common import out as _out
-from graph.cli.log import log_app, users_app
+from graph.cli.log import log_app
+from graph.cli.users import users_app
 from graph.core.model import Subgraph
 from graph.core.store import DEFAULT_CAP, DEFAULT_ORDER, ORDERS
 from graph.interchange import export as exporter
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLE_DATA = ROOT / "sample_data"
-APP = ROOT / "app.py"
+# --help lists the commands in the order an analyst meets them; admin's last.
+ORDER = ("load", "search", "neighbours", "paths", "queries", "cypher", "analyse", "risk",
+         "resolve", "screen", "export", "case", "case-verify", "log", "app", "demo",
+         "users", "index", "neo4j-import", "bench")
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+
+class _AnalystOrder(TyperGroup):
+    def list_commands(self, ctx) -> list[str]:
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda n: ORDER.index(n) if n in ORDER else len(ORDER))
+
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, cls=_AnalystOrder,
                   help="Link-analysis workbench for customs intelligence analysts.")
 queries_app = typer.Typer(no_args_is_help=True, help="Saved queries in queries/.")
 index_app = typer.Typer(no_args_is_help=True, help="The search index.")
@@ -189,7 +201,7 @@ def _print_result(result, as_json: bool) -> None:
 
 @queries_app.command("list")
 @uses("queries.list")
-def queries_list(as_json: JsonOpt = False):
+def queries_list(store: OtherStoreOpt = None, as_json: JsonOpt = False):
     """The saved queries."""
     found, errors = actions.queries_list(_actor())
     for e in errors:
@@ -267,7 +279,8 @@ OpenNetOpt = Annotated[bool, typer.Option(
     "is admin.")]
 
 
-def _serve(store: str | None, host: str, port: int, allow_open: bool) -> None:
+def _serve(store: str | None, host: str, port: int, allow_open: bool,
+           as_json: bool = False) -> None:
     """Start the app once the door allows it: on loopback unless told otherwise, and
     beyond it in single-user mode only when asked by name."""
     from graph.records.users import single_user
@@ -286,21 +299,50 @@ def _serve(store: str | None, host: str, port: int, allow_open: bool) -> None:
     env = dict(os.environ)
     if store:
         env["CUSTOMS_GRAPH_STORE"] = store
-    # Run from the project folder so .streamlit/config.toml applies; the flags
-    # repeat what matters offline and the address, in case it is missing.
-    cmd = [sys.executable, "-m", "streamlit", "run", str(APP),
-           "--browser.gatherUsageStats", "false", "--server.headless", "true",
-           "--browser.serverAddress", "localhost" if not beyond else host,
-           "--server.address", host, "--server.port", str(port)]
-    raise SystemExit(subprocess.call(cmd, env=env, cwd=ROOT))
+    if as_json:  # where the app will be, for a script that starts it
+        from graph.core.stores import default_store_url
+
+        _out({"url": f"http://{'localhost' if not beyond else host}:{port}",
+              "store": store or default_store_url()}, True)
+        sys.stdout.flush()
+    # The app and its Streamlit settings ship in the package: the settings go as
+    # flags, so they hold wherever the command is started (installed or not).
+    flags = {**streamlit_settings(), "browser.serverAddress": "localhost" if not beyond else host,
+             "server.address": host, "server.port": port}
+    cmd = [sys.executable, "-m", "streamlit", "run", str(files("ui.script") / "app.py"),
+           *(a for k, v in flags.items() for a in (f"--{k}", _flag(v))),
+           *(a for f in secrets_files() for a in ("--secrets.files", str(f)))]
+    raise SystemExit(subprocess.call(cmd, env=env))
+
+
+def secrets_files() -> list[Path]:
+    """Where the app's secrets (the sign-in provider) may be: the user's
+    ~/.streamlit/secrets.toml, and a checkout's .streamlit/secrets.toml when run from
+    one; never the folder the command happens to be started in."""
+    found = [Path.home() / ".streamlit" / "secrets.toml"]
+    checkout = Path(str(files("ui"))).parent
+    if (checkout / "pyproject.toml").exists() and (checkout / ".streamlit").is_dir():
+        found.append(checkout / ".streamlit" / "secrets.toml")
+    return found
+
+
+def streamlit_settings() -> dict[str, object]:
+    """ui/streamlit.toml (the same as the checkout's .streamlit/config.toml) as
+    {"section.option": value}."""
+    data = tomllib.loads((files("ui") / "streamlit.toml").read_text(encoding="utf-8"))
+    return {f"{section}.{k}": v for section, opts in data.items() for k, v in opts.items()}
+
+
+def _flag(value) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 @app.command("app")
 @uses("serve")
-def run_app(store: StoreOpt = None, host: HostOpt = "127.0.0.1", port: PortOpt = 8501,
-            allow_single_user_network: OpenNetOpt = False):
-    """Open the app on the configured store."""
-    _serve(store, host, port, allow_single_user_network)
+def run_app(store: StoreOpt = None, as_json: JsonOpt = False, host: HostOpt = "127.0.0.1",
+            port: PortOpt = 8501, allow_single_user_network: OpenNetOpt = False):
+    """Open the app on the configured store (--json: its address, as JSON, first)."""
+    _serve(store, host, port, allow_single_user_network, as_json)
 
 
 @app.command()
@@ -311,7 +353,8 @@ def demo(store: StoreOpt = None,
          as_json: JsonOpt = False, host: HostOpt = "127.0.0.1", port: PortOpt = 8501,
          allow_single_user_network: OpenNetOpt = False):
     """Build the sample set into the store, then open the app."""
-    load(SAMPLE_DATA, store=store, as_json=as_json, rejects=None, progress=not as_json)
+    sample = Path(str(files("sample_data")))  # the sample set ships in the package
+    load(sample, store=store, as_json=as_json, rejects=None, progress=not as_json)
     if not as_json:
         typer.echo("(the sample's rejected rows are planted on purpose, to show what the "
                    "rejects file says of bad input)")

@@ -36,12 +36,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 from types import MappingProxyType
 
 from graph.core.errors import QueryError
 
-QUERIES_DIR = Path(__file__).resolve().parents[2] / "queries"
+# The queries package (queries/ at the top of the checkout; in the wheel too).
+QUERIES_DIR = Path(str(files("queries")))
 TYPES = {"str": str, "int": int, "float": float, "bool": bool, "date": str, "list": list}
 VIEWS = ("table", "graph", "paths", "map", "timeline")
 # Languages a header may translate into; the plain keys are English.
