@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -126,3 +127,61 @@ def test_commands_leave_an_audit_trail(sample_lbug_url):
     assert any(r["details"].get("text") == "WHSU5018375" for r in searches)
     # (refused and failed queries of other tests are there too, without rows)
     assert any(r["action"] == "query" and r["details"].get("rows") == 1 for r in records)
+
+
+# --- the contract: every command takes --store and --json, listed in the analyst's order --
+def _leaves(cmd, path=()):
+    subs = getattr(cmd, "commands", None)
+    if subs is None or getattr(cmd, "invoke_without_command", False):  # `resolve` lists
+        yield " ".join(path), cmd
+    for name, sub in (subs or {}).items():
+        yield from _leaves(sub, (*path, name))
+
+
+def test_every_command_takes_store_and_json():
+    import typer
+
+    from graph.cli import app
+
+    leaves = dict(_leaves(typer.main.get_command(app)))
+    assert len(leaves) >= 35 and "resolve" in leaves and "log add" in leaves and "queries list" in leaves
+    missing = {path: [o for o in ("--store", "--json")
+                      if o not in {d for p in cmd.params for d in getattr(p, "opts", ())}]
+               for path, cmd in leaves.items()}
+    assert not {p: m for p, m in missing.items() if m}, "DESIGN.md promises both on every command"
+
+
+def test_help_lists_commands_in_the_order_an_analyst_meets_them():
+    import typer
+
+    from graph.cli import ORDER, app
+
+    group = typer.main.get_command(app)
+    listed = group.list_commands(None)
+    assert set(listed) == set(ORDER), "every command has its place in ORDER"
+    assert listed[:4] == ["load", "search", "neighbours", "paths"] and listed[-1] == "bench"
+    shown = cli("--help").stdout
+    assert shown.index(" load ") < shown.index(" search ") < shown.index(" bench ")
+
+
+@pytest.mark.parametrize("args", [("queries", "list"), ("log", "shifts"), ("users", "whoami")])
+def test_commands_that_do_not_read_the_graph_accept_store_and_still_check_it(args, tmp_path):
+    ok = cli(*args, "--json", "--store", lbug_url(tmp_path))
+    assert json.loads(ok.stdout) is not None
+    bad = cli(*args, "--json", "--store", "ftp://nowhere", check=False)
+    assert bad.returncode == 2 and "unknown store URL" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_the_app_reads_secrets_only_from_fixed_places(tmp_path, monkeypatch):
+    """A .streamlit/secrets.toml in whatever folder the command starts in (planted: a
+    sign-in provider of someone else's) is never among the app's secrets."""
+    from graph.cli import secrets_files
+
+    planted = tmp_path / ".streamlit"
+    planted.mkdir()
+    (planted / "secrets.toml").write_text("[auth]\n")
+    monkeypatch.chdir(tmp_path)
+    found = secrets_files()
+    assert found and all(tmp_path not in f.parents for f in found)
+    assert found[0] == Path.home() / ".streamlit" / "secrets.toml"

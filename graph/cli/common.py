@@ -18,6 +18,21 @@ StoreOpt = Annotated[str | None, typer.Option(
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 
 
+def _known_store(url: str | None) -> str | None:
+    if url is not None:
+        from graph.core.stores import store_kind
+
+        store_kind(url)  # a URL that names no store is bad usage here too
+    return url
+
+
+# For the commands that do not read the graph (the duty log, the users, the query files).
+OtherStoreOpt = Annotated[str | None, typer.Option(
+    "--store", callback=_known_store,
+    help="Accepted as on every command, so that scripts can pass the same options to all; "
+    "this command does not read the graph.")]
+
+
 def out(data, as_json: bool, text: str | None = None) -> None:
     """JSON on stdout for scripts, else the text (or indented JSON without one)."""
     if as_json:

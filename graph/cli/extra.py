@@ -27,7 +27,7 @@ import typer
 
 from graph import actions
 from graph.analysis import resolve
-from graph.cli.common import JsonOpt, StoreOpt, uses
+from graph.cli.common import JsonOpt, OtherStoreOpt, StoreOpt, uses
 from graph.cli.common import out as _out
 from graph.core.errors import DataError, SchemaError
 from graph.core.store import DEFAULT_CAP
@@ -194,7 +194,7 @@ def case_cmd(ref: str, hops: HopsOpt = 2,
 
 
 @uses("case.verify")
-def case_verify_cmd(package: Path, as_json: JsonOpt = False):
+def case_verify_cmd(package: Path, store: OtherStoreOpt = None, as_json: JsonOpt = False):
     """Check a case package against its manifest (exit 1 when something differs)."""
     problems = actions.case_verify(_actor(), package)
     _out({"file": str(package), "ok": not problems, "problems": problems}, as_json,

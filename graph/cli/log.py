@@ -21,7 +21,7 @@ from typing import Annotated
 import typer
 
 from graph import actions
-from graph.cli.common import JsonOpt, run, uses
+from graph.cli.common import JsonOpt, OtherStoreOpt, run, uses
 from graph.cli.common import one_line as _one_line
 from graph.cli.common import out as _out
 from graph.cli.users import users_app
@@ -91,7 +91,7 @@ def log_add(
         export: Annotated[list[Path] | None, typer.Option(
             "--export", "-e", help="A file exported (its sha256 is recorded); repeatable.")
         ] = None,
-        log: LogOpt = None, as_json: JsonOpt = False):
+        log: LogOpt = None, store: OtherStoreOpt = None, as_json: JsonOpt = False):
     """Append an entry to the duty log (analyst or admin)."""
     kind = kind.strip().lower()
     if kind not in KINDS:
@@ -117,7 +117,7 @@ def log_show(shift: Annotated[str | None, typer.Option(
                  "--shift", "-s", help="Only this shift (default: every shift).")] = None,
              kind: Annotated[str | None, typer.Option("--kind", "-k")] = None,
              analyst: Annotated[str | None, typer.Option()] = None,
-             log: LogOpt = None, as_json: JsonOpt = False):
+             log: LogOpt = None, store: OtherStoreOpt = None, as_json: JsonOpt = False):
     """The entries, oldest first."""
     if kind and kind not in KINDS:
         raise typer.BadParameter(f"--kind must be one of {', '.join(KINDS)}")
@@ -129,7 +129,7 @@ def log_show(shift: Annotated[str | None, typer.Option(
 
 @log_app.command("shifts")
 @uses("log.shifts")
-def log_shifts(log: LogOpt = None, as_json: JsonOpt = False):
+def log_shifts(log: LogOpt = None, store: OtherStoreOpt = None, as_json: JsonOpt = False):
     """The shifts in the log, most recent first, with their number of entries."""
     found = actions.log_shifts(actions.cli_actor(), log=log)
     _out({"shifts": [{"shift": s, "entries": n} for s, n in found]}, as_json,
@@ -143,7 +143,7 @@ def log_verify(anchor: Annotated[list[str] | None, typer.Option(
                    help="A chain head written down earlier (both are printed on every "
                    "handover report): ID:HASH for the duty log, audit:ID:HASH for the audit "
                    "trail; checks the log still holds it. Repeatable.")] = None,
-               log: LogOpt = None, as_json: JsonOpt = False):
+               log: LogOpt = None, store: OtherStoreOpt = None, as_json: JsonOpt = False):
     """Check both chains, the duty log's and the audit trail's: exit 1 and one line per
     edited, removed or moved entry or audit record, and per chain shorter than its
     anchor (truncated)."""
@@ -192,7 +192,7 @@ def _expected(heads: list[str]) -> tuple[tuple[int, str] | None, tuple[int, str]
 @uses("log.reanchor")
 def log_reanchor(yes: Annotated[bool, typer.Option(
                      "--yes", help="Confirm: anchor the chains as they stand now.")] = False,
-                 log: LogOpt = None, as_json: JsonOpt = False):
+                 log: LogOpt = None, store: OtherStoreOpt = None, as_json: JsonOpt = False):
     """Anchor both chains as they stand now, after a reported truncation was looked
     into (admin). The anchor replaced is kept in the audit trail."""
     if not yes:
@@ -208,7 +208,8 @@ def log_reanchor(yes: Annotated[bool, typer.Option(
 @uses("log.handover")
 def log_handover(output: Annotated[Path, typer.Option(
                      "-o", "--output", help="Report file: .md for Markdown, .html for HTML.")],
-                 shift: ShiftOpt = None, log: LogOpt = None, as_json: JsonOpt = False):
+                 shift: ShiftOpt = None, log: LogOpt = None,
+                 store: OtherStoreOpt = None, as_json: JsonOpt = False):
     """Write the handover report of a shift, with the chain's verification."""
     fmt = dutylog.HANDOVER_FORMATS.get(output.suffix.lower())
     if fmt is None:
@@ -234,7 +235,7 @@ def log_audit(action: Annotated[str | None, typer.Option(
               limit: Annotated[int | None, typer.Option(help="Only the newest N.")] = None,
               csv_file: Annotated[Path | None, typer.Option(
                   "--csv", help="Write the records to this CSV file.")] = None,
-              log: LogOpt = None, as_json: JsonOpt = False):
+              log: LogOpt = None, store: OtherStoreOpt = None, as_json: JsonOpt = False):
     """The audit trail: searches, queries, exports, merges, loads (admin)."""
     if action and action not in audit.ACTIONS:
         raise typer.BadParameter(f"--action must be one of {', '.join(audit.ACTIONS)}")

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from graph import actions
-from graph.cli.common import JsonOpt, uses
+from graph.cli.common import JsonOpt, OtherStoreOpt, uses
 from graph.cli.common import out as _out
 from graph.records import users
 
@@ -42,7 +42,7 @@ def users_add(name: Annotated[str, typer.Argument(
               oidc: Annotated[bool, typer.Option(
                   "--oidc", help="Signs in through the organisation's identity provider "
                   "(the app's [auth] settings); no password.")] = False,
-              as_json: JsonOpt = False):
+              store: OtherStoreOpt = None, as_json: JsonOpt = False):
     """Add a user (admin; while there is none, the local user is admin)."""
     if role.strip().lower() not in users.ROLES:
         raise typer.BadParameter(f"--role must be one of {', '.join(users.ROLES)}")
@@ -56,7 +56,7 @@ def users_add(name: Annotated[str, typer.Argument(
 
 @users_app.command("remove")
 @uses("users.remove")
-def users_remove(name: str, as_json: JsonOpt = False):
+def users_remove(name: str, store: OtherStoreOpt = None, as_json: JsonOpt = False):
     """Remove a user (admin)."""
     actions.users_remove(actions.cli_actor(), name)
     _out({"removed": name}, as_json, f"removed {name}")
@@ -64,7 +64,7 @@ def users_remove(name: str, as_json: JsonOpt = False):
 
 @users_app.command("role")
 @uses("users.role")
-def users_role(name: str, role: str, as_json: JsonOpt = False):
+def users_role(name: str, role: str, store: OtherStoreOpt = None, as_json: JsonOpt = False):
     """Change a user's role (admin)."""
     if role.strip().lower() not in users.ROLES:
         raise typer.BadParameter(f"ROLE must be one of {', '.join(users.ROLES)}")
@@ -74,7 +74,8 @@ def users_role(name: str, role: str, as_json: JsonOpt = False):
 
 @users_app.command("password")
 @uses("users.password")
-def users_password(name: str, password: PasswordOpt = None, as_json: JsonOpt = False):
+def users_password(name: str, password: PasswordOpt = None,
+                   store: OtherStoreOpt = None, as_json: JsonOpt = False):
     """Set a user's password (admin)."""
     actions.users_password(actions.cli_actor(), name, lambda: _new_password(password))
     _out({"name": name, "password": "changed"}, as_json, f"changed the password of {name}")
@@ -89,14 +90,14 @@ def _set_disabled(name: str, disabled: bool, as_json: bool) -> None:
 
 @users_app.command("disable")
 @uses("users.disable")
-def users_disable(name: str, as_json: JsonOpt = False):
+def users_disable(name: str, store: OtherStoreOpt = None, as_json: JsonOpt = False):
     """Refuse a user's sign-in, keeping the user (admin)."""
     _set_disabled(name, True, as_json)
 
 
 @users_app.command("enable")
 @uses("users.enable")
-def users_enable(name: str, as_json: JsonOpt = False):
+def users_enable(name: str, store: OtherStoreOpt = None, as_json: JsonOpt = False):
     """Let a disabled user sign in again (admin)."""
     _set_disabled(name, False, as_json)
 
@@ -104,7 +105,7 @@ def users_enable(name: str, as_json: JsonOpt = False):
 @users_app.command("single-user")
 @uses("users.single_user")
 def users_single_user(state: Annotated[str, typer.Argument(help="on or off.")],
-                      as_json: JsonOpt = False):
+                      store: OtherStoreOpt = None, as_json: JsonOpt = False):
     """Turn single-user mode on or off (admin; in single-user mode the local user is
     one). Recorded in the users file and the audit trail."""
     if state.strip().lower() not in ("on", "off"):
@@ -116,7 +117,8 @@ def users_single_user(state: Annotated[str, typer.Argument(help="on or off.")],
 
 @users_app.command("init")
 @uses("users.init")
-def users_init(name: str, password: PasswordOpt = None, as_json: JsonOpt = False):
+def users_init(name: str, password: PasswordOpt = None,
+               store: OtherStoreOpt = None, as_json: JsonOpt = False):
     """The first admin, where the installation forbids single-user mode and no user
     exists yet (run by whoever installed it; recorded as the OS user)."""
     u = actions.users_init(users.local_user(), name, lambda: _new_password(password))
@@ -125,7 +127,7 @@ def users_init(name: str, password: PasswordOpt = None, as_json: JsonOpt = False
 
 @users_app.command("list")
 @uses("users.list")
-def users_list(as_json: JsonOpt = False):
+def users_list(store: OtherStoreOpt = None, as_json: JsonOpt = False):
     """The users, their roles, how they sign in (admin)."""
     found = actions.users_list(actions.cli_actor())
 
@@ -143,7 +145,7 @@ def users_list(as_json: JsonOpt = False):
 
 @users_app.command("whoami")
 @uses("users.whoami")
-def users_whoami(as_json: JsonOpt = False):
+def users_whoami(store: OtherStoreOpt = None, as_json: JsonOpt = False):
     """Who the command line runs as, and what that role may do."""
     me = actions.users_whoami(actions.cli_actor())
     allowed = [a for a in users.PERMISSIONS if me.can(a)]

@@ -23,13 +23,27 @@ def default_store_url() -> str:
                                        "customs.lbug")
 
 
+NEO4J_SCHEMES = ("bolt", "neo4j", "bolt+s", "bolt+ssc", "neo4j+s", "neo4j+ssc")
+
+
+def store_kind(url: str) -> str:
+    """"ladybug" or "neo4j" for a store URL, without opening it; SchemaError else.
+
+    >>> store_kind("ladybug:///tmp/x.lbug"), store_kind("bolt+s://db.example:7687")
+    ('ladybug', 'neo4j')
+    """
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if scheme == "ladybug":
+        return "ladybug"
+    if scheme in NEO4J_SCHEMES:
+        return "neo4j"
+    raise SchemaError(
+        f"unknown store URL {url!r}: use ladybug:///path/to/db, bolt://host:7687 or neo4j://host")
+
+
 def open_store(url: str | None = None, **kw) -> Store:
     """The store a URL names: ladybug:///path, bolt://..., neo4j://... (+s/+ssc)."""
     url = url or default_store_url()
-    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
-    if scheme == "ladybug":
+    if store_kind(url) == "ladybug":
         return LadybugStore(url, **kw)
-    if scheme in ("bolt", "neo4j", "bolt+s", "bolt+ssc", "neo4j+s", "neo4j+ssc"):
-        return Neo4jStore(url, **kw)
-    raise SchemaError(
-        f"unknown store URL {url!r}: use ladybug:///path/to/db, bolt://host:7687 or neo4j://host")
+    return Neo4jStore(url, **kw)
