@@ -144,7 +144,8 @@ def test_every_command_takes_store_and_json():
     from graph.cli import app
 
     leaves = dict(_leaves(typer.main.get_command(app)))
-    assert len(leaves) >= 35 and "resolve" in leaves and "log add" in leaves and "queries list" in leaves
+    assert len(leaves) >= 35
+    assert {"resolve", "log add", "queries list"} <= set(leaves)
     missing = {path: [o for o in ("--store", "--json")
                       if o not in {d for p in cmd.params for d in getattr(p, "opts", ())}]
                for path, cmd in leaves.items()}
@@ -185,3 +186,18 @@ def test_the_app_reads_secrets_only_from_fixed_places(tmp_path, monkeypatch):
     found = secrets_files()
     assert found and all(tmp_path not in f.parents for f in found)
     assert found[0] == Path.home() / ".streamlit" / "secrets.toml"
+
+
+def test_each_error_says_its_exit_status_and_whether_to_retry():
+    """The command line exits with the error's own status; the app offers a retry only
+    for errors that say trying again may help."""
+    from graph.core import errors
+
+    assert errors.UsageError("x").exit_code == errors.SchemaError("x").exit_code == 2
+    assert errors.NotFound("x").exit_code == errors.QueryError("x").exit_code == 1
+    assert errors.StoreUnavailable("down").retryable
+    assert not errors.StoreUnavailable("bad password", retryable=False).retryable
+    assert not errors.QueryError("x").retryable and not errors.UsageError("x").retryable
+    # a store that cannot be reached is exit 1, said in one line
+    down = cli("search", "x", "--store", "bolt://127.0.0.1:9", check=False)
+    assert down.returncode == 1 and len(down.stderr.strip().splitlines()) == 1, down.stderr

@@ -94,7 +94,8 @@ def run_page(render) -> None:
 def show_unavailable(e: Exception) -> None:
     st.error(t("common.store_down", msg=str(e)), icon=":material/cloud_off:")
     st.caption(t("common.store_down_help"))
-    if st.button(t("common.retry"), key="retry_store", icon=":material/refresh:"):
+    if getattr(e, "retryable", True) and st.button(  # only where trying again may help
+            t("common.retry"), key="retry_store", icon=":material/refresh:"):
         state.forget_store()
         st.rerun()
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from graph.core.errors import CustomsGraphError, SchemaError
+from graph.core.errors import CustomsGraphError
 
 # The options every command takes (DESIGN.md's contract; tests/test_cli.py walks the tree).
 StoreOpt = Annotated[str | None, typer.Option(
@@ -106,12 +106,12 @@ def _run(app: typer.Typer, argv: list[str] | None = None) -> None:
         rc = app(args=argv, standalone_mode=False, prog_name="customs-graph")
     except typer.Exit as e:
         raise SystemExit(e.exit_code) from None
-    except (typer.BadParameter, SchemaError) as e:
+    except typer.BadParameter as e:
         _error(f"error: {one_line(e)}")
         raise SystemExit(2) from None
-    except CustomsGraphError as e:
+    except CustomsGraphError as e:  # each error knows its exit status (graph/core/errors.py)
         _error(f"error: {one_line(e)}")
-        raise SystemExit(1) from None
+        raise SystemExit(e.exit_code) from None
     except typer.Abort:
         _error("error: aborted")
         raise SystemExit(1) from None

@@ -29,7 +29,7 @@ from graph import actions
 from graph.analysis import resolve
 from graph.cli.common import JsonOpt, OtherStoreOpt, StoreOpt, uses
 from graph.cli.common import out as _out
-from graph.core.errors import DataError, SchemaError
+from graph.core.errors import DataError, UsageError
 from graph.core.store import DEFAULT_CAP
 
 _actor = actions.cli_actor
@@ -98,7 +98,7 @@ def resolve_list(ctx: typer.Context, store: StoreOpt = None, as_json: JsonOpt = 
     labels = label or list(resolve.RESOLVABLE)
     for name in labels:
         if name not in resolve.RESOLVABLE:
-            raise SchemaError(f"--label must be one of {', '.join(resolve.RESOLVABLE)}")
+            raise UsageError(f"--label must be one of {', '.join(resolve.RESOLVABLE)}")
     found = actions.resolve_list(_actor(), store, labels, min_score=min_score)
     lines = []
     for p in found:

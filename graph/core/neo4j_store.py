@@ -152,7 +152,8 @@ class Neo4jStore(Store):
         except nx.AuthError as e:
             raise StoreUnavailable(
                 f"Neo4j at {self.url} refused the credentials (set the user and password "
-                f"in the URL or ${ENV_USER} / ${ENV_PASSWORD}): {_one_line(e)}") from e
+                f"in the URL or ${ENV_USER} / ${ENV_PASSWORD}): {_one_line(e)}",
+                retryable=False) from e
         except nx.Neo4jError as e:
             code, msg = e.code or "", _one_line(e.message or e)
             if code.endswith(".AccessMode") or (isinstance(e, nx.Forbidden)
@@ -165,10 +166,12 @@ class Neo4jStore(Store):
                 raise QueryError(f"the query was stopped{limit}: it took too long ({code})",
                                  params=params) from e
             if code.endswith("DatabaseNotFound") or isinstance(e, nx.TransientError):
-                raise StoreUnavailable(f"Neo4j at {self.url}: {msg} ({code})") from e
+                raise StoreUnavailable(f"Neo4j at {self.url}: {msg} ({code})",
+                                       retryable=isinstance(e, nx.TransientError)) from e
             raise QueryError(f"{msg} ({code})", params=params) from e
         except (nx.ConnectionPoolError, nx.ConfigurationError) as e:
-            raise StoreUnavailable(f"Neo4j at {self.url}: {_one_line(e)}") from e
+            raise StoreUnavailable(f"Neo4j at {self.url}: {_one_line(e)}",
+                                   retryable=isinstance(e, nx.ConnectionPoolError)) from e
         except nx.DriverError as e:
             raise QueryError(_one_line(e), params=params) from e
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from graph.core.errors import SchemaError
+from graph.core.errors import UsageError
 from graph.core.ladybug_store import LadybugStore
 from graph.core.neo4j_store import Neo4jStore
 from graph.core.store import Store
@@ -27,7 +27,7 @@ NEO4J_SCHEMES = ("bolt", "neo4j", "bolt+s", "bolt+ssc", "neo4j+s", "neo4j+ssc")
 
 
 def store_kind(url: str) -> str:
-    """"ladybug" or "neo4j" for a store URL, without opening it; SchemaError else.
+    """"ladybug" or "neo4j" for a store URL, without opening it; UsageError else.
 
     >>> store_kind("ladybug:///tmp/x.lbug"), store_kind("bolt+s://db.example:7687")
     ('ladybug', 'neo4j')
@@ -37,7 +37,7 @@ def store_kind(url: str) -> str:
         return "ladybug"
     if scheme in NEO4J_SCHEMES:
         return "neo4j"
-    raise SchemaError(
+    raise UsageError(
         f"unknown store URL {url!r}: use ladybug:///path/to/db, bolt://host:7687 or neo4j://host")
 
 
