@@ -3,7 +3,10 @@ temporary folder, Neo4j over Bolt at NEO4J_TEST_URL (tools/neo4j-test-server).""
 
 from __future__ import annotations
 
+import inspect
 import os
+import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -171,3 +174,71 @@ def sample_store(request):
     """The sample set in each store in turn: the same test proves both."""
     name = "sample_lbug" if request.param == "ladybug" else "sample_neo4j"
     return request.getfixturevalue(name)
+
+
+# --- markers from the fixtures a test uses ------------------------------------------------
+# `-m "not neo4j and not browser"` must run with no server and no browser: a test is
+# marked by what it needs, found from its fixtures (also those it asks for by name,
+# request.getfixturevalue("sample_neo4j")), never by a list kept by hand.
+NEEDS = {"neo4j": "neo4j_url", "browser": "browser"}
+_NAMED = re.compile(r"""["'](\w+)["']""")
+
+
+def _needs(item, root: str, seen: set[str] | None = None) -> bool:
+    """Whether `item` reaches fixture `root`: through its fixture closure, or through a
+    fixture or test whose code names another fixture that reaches it."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    defs = info.name2fixturedefs
+    if root in item.fixturenames:
+        return _param_allows(item, root)
+    named = set()
+    for name in item.fixturenames:
+        for fd in defs.get(name, ()):
+            named |= _names_in(fd.func)
+    named |= _names_in(getattr(item, "function", None))
+    reaching = {n for n in named if _reaches(item, n, root)}
+    return bool(reaching) and _param_allows(item, root)
+
+
+def _param_allows(item, root: str) -> bool:
+    """A test run once per store: only its Neo4j instance needs Neo4j."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    kinds = {v for v in params.values() if isinstance(v, str)}
+    return not (root == "neo4j_url" and "ladybug" in kinds and "neo4j" not in kinds)
+
+
+def _names_in(fn) -> set[str]:
+    try:
+        return set(_NAMED.findall(inspect.getsource(fn))) if fn else set()
+    except (OSError, TypeError):
+        return set()
+
+
+def _reaches(item, name: str, root: str, depth: int = 0) -> bool:
+    """Whether fixture `name`, as `item` sees it, depends on fixture `root`."""
+    if name == root:
+        return True
+    defs = item.session._fixturemanager.getfixturedefs(name, item) or ()
+    return depth < 6 and any(_reaches(item, a, root, depth + 1)
+                             for fd in defs for a in fd.argnames)
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for marker, root in NEEDS.items():
+            if item.get_closest_marker(marker) is None and _needs(item, root):
+                item.add_marker(marker)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """What the run measured, shown after the results (not a test: it checks nothing)."""
+    if LOAD_SECONDS:
+        terminalreporter.write_line("load seconds: " + ", ".join(
+            f"{kind} {data} {s:.2f}" for (kind, data), s in sorted(LOAD_SECONDS.items())))
+    security = sys.modules.get("tests.test_security")
+    if security is not None and security.CASES_RUN:
+        cases = security.CASES_RUN
+        terminalreporter.write_line(f"hostile cases run: {cases} total {sum(cases.values())}")

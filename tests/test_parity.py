@@ -79,14 +79,6 @@ def stores(dataset, neo4j_url, load_into_neo4j, request, tmp_path):
         yield a, b
 
 
-def test_load_times(stores, dataset, load_seconds, capsys):
-    times = {kind: load_seconds.get((kind, dataset.folder.name)) for kind in ("ladybug", "neo4j")}
-    with capsys.disabled():
-        print(f"\nload {dataset.folder.name}: " + ", ".join(
-            f"{k} {v:.2f} s" if v is not None else f"{k} (loaded earlier)"
-            for k, v in times.items()))
-
-
 def test_counts(stores):
     a, b = stores
     assert a.counts() == b.counts()

@@ -518,11 +518,6 @@ def test_html_outputs_show_hostile_names_as_text_in_chromium(html_files, browser
         _count("html in chromium")
 
 
-def test_zz_report_how_many_cases_ran():
-    """Not a check: prints how many hostile cases this run tried (pytest -s)."""
-    print("hostile cases run:", CASES_RUN, "total", sum(CASES_RUN.values()))
-
-
 # --- 4. the command line signs in before it reads ----------------------------------------
 def test_cli_reads_need_sign_in_once_users_exist(empty_lbug, tmp_path, monkeypatch, capsys):
     """Once a user exists, every reading command signs in first (before the fix
