@@ -295,7 +295,7 @@ class LadybugStore(Store):
             total = sum(c for _, c in hops)
             if total > cap:
                 rows = self._top_neighbours(lb, n.key, [h for h, _ in hops], cap, order,
-                                            priority)
+                                            priority, total)
                 sub.left_out[n.id] = total - cap
                 sub.left_out_by_type[n.id] = left_out_by_type(
                     {f"{h.pattern.split(':')[1].split(']')[0]}>{h.far}": c for h, c in hops},
