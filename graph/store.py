@@ -314,12 +314,17 @@ class Store(ABC):
         rest = []
         if len(first) < cap:
             for pattern, where, params, _far in hops:
-                rest += self.read(f"{start}MATCH (a){pattern}{where} RETURN a, r, b "
-                                  f"ORDER BY b.{REF} LIMIT $cap",
-                                  {**params, "key": key, "cap": cap})[1]
+                rest += self._first_rows(lb, key, pattern, where, params, f"b.{REF}", cap)
             rest = sorted((row for row in rest if row[2].id not in place),
                           key=lambda row: (row[2].id, str(row[1].id)))
         return (rows + rest)[:cap]
+
+    def _first_rows(self, lb, key, pattern, where, params, sort, cap):
+        """(a, r, b) of one node's first `cap` neighbours through one pattern, in
+        `sort` order."""
+        return self.read(f"MATCH (a:{lb.name} {{{lb.key}: $key}}) MATCH (a){pattern}{where} "
+                         f"RETURN a, r, b ORDER BY {sort} LIMIT $cap",
+                         {**params, "key": key, "cap": cap})[1]
 
     def _type_counts(self, lb, key, labels, rel_types) -> dict[str, int]:
         """"TYPE>Label" -> how many relationships join one node to such neighbours."""
@@ -380,10 +385,7 @@ class Store(ABC):
                 # them (only the far label's own, when the pattern names it).
                 dated = [f"b.{x.dated}" for x in _DATED if far in (None, x.name)] + ["''"]
                 sort = "coalesce(" + ", ".join(dated) + ") DESC, b.ref"
-            _, got = self.read(
-                f"MATCH (a:{lb.name} {{{lb.key}: $key}}){pattern}{where} "
-                f"RETURN a, r, b ORDER BY {sort} LIMIT $cap", {**params, "key": key, "cap": cap})
-            rows += got
+            rows += self._first_rows(lb, key, pattern, where, params, sort, cap)
         if len(hops) > 1:  # each pattern gave its first `cap`: the same order over all
             rows.sort(key=lambda row: _order_key(row[2], order))
         return rows[:cap]
