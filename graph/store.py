@@ -207,19 +207,22 @@ class Store(ABC):
 
     def neighbours(self, ref: str, hops: int = 1, labels=None, rel_types=None,
                    cap: int = DEFAULT_CAP, order: str = DEFAULT_ORDER,
-                   priority=()) -> Subgraph:
+                   priority=(), through_hubs: bool = False) -> Subgraph:
         """The neighbourhood of `ref` to `hops` hops. A node with more than `cap`
         neighbours contributes the `cap` that `order` puts first and records how
         many were left out (`priority`: refs the "risk" order puts first after
-        seized ones, e.g. the watchlist's hits)."""
+        seized ones, e.g. the watchlist's hits). Hubs the schema marks
+        `traverse=False` (countries, HS codes, customs offices) met on the way are
+        shown but not stepped through unless `through_hubs`: all their neighbours
+        count as left out, as in the entity_360 query."""
         if hops < 1:
             raise SchemaError("hops must be at least 1")
         labels, rel_types = schema.check_labels(labels), schema.check_rel_types(rel_types)
         start = self.get(ref)
         sub = Subgraph()
         sub.add_node(start)
-        frontier, seen = [start], {start.id}
-        for _ in range(hops):
+        frontier, seen, hubs = [start], {start.id}, []
+        for hop in range(hops):
             found = self.expand(frontier, labels, rel_types, cap, order, priority)
             frontier = []
             for n in found.nodes.values():
@@ -227,7 +230,22 @@ class Store(ABC):
                     seen.add(n.id)
                     frontier.append(n)
             sub.merge(found)
+            if not through_hubs and hop + 1 < hops:
+                hubs += [n for n in frontier if not schema.label(n.label).traverse]
+                frontier = [n for n in frontier if schema.label(n.label).traverse]
+        for hub in hubs:
+            self._note_unexpanded(sub, hub, labels, rel_types)
         return sub
+
+    def _note_unexpanded(self, sub: Subgraph, hub: Node, labels, rel_types) -> None:
+        """Record as left out the neighbours of a hub that was not stepped through."""
+        totals = self._type_counts(schema.label(hub.label), hub.key, labels, rel_types)
+        shown = [(None, e, sub.nodes[e.target if e.source == hub.id else e.source])
+                 for e in sub.edges.values() if hub.id in (e.source, e.target)]
+        left = sum(totals.values()) - len(shown)
+        if left > 0:
+            sub.left_out[hub.id] = left
+            sub.left_out_by_type[hub.id] = left_out_by_type(totals, shown)
 
     def expand(self, nodes: list[Node], labels=(), rel_types=(), cap: int = DEFAULT_CAP,
                order: str = DEFAULT_ORDER, priority=()) -> Subgraph:
