@@ -39,14 +39,16 @@ def search(ctx, store, text: str, labels=None, limit: int = 20,
 
 @action("neighbours", "explore", audit="read")
 def neighbours(ctx, store, ref: str, hops: int = 1, labels=None, rel_types=None,
-               cap: int = DEFAULT_CAP, order: str = DEFAULT_ORDER):
+               cap: int = DEFAULT_CAP, order: str = DEFAULT_ORDER, through_hubs: bool = False):
     """The neighbourhood of an entity; a busy node gives the `cap` neighbours that
     `order` puts first ("risk": linked to a seizure, on the stored watchlist, then the
-    most connected)."""
+    most connected); countries, HS codes and customs offices are not stepped through
+    unless `through_hubs`."""
     ctx.note(ref=ref, hops=hops, order=order)
     with ctx.store(store) as s:
         sub = s.neighbours(ref, hops=hops, labels=labels, rel_types=rel_types, cap=cap,
-                           order=order, priority=_priority(s, order))
+                           order=order, priority=_priority(s, order),
+                           through_hubs=through_hubs)
     ctx.note(nodes=len(sub.nodes), edges=len(sub.edges))
     return sub
 

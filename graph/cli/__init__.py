@@ -153,7 +153,10 @@ def neighbours(ref: str, hops: Annotated[int, typer.Option(min=1, max=6)] = 1,
                    "newest, key.")] = DEFAULT_ORDER,
                summary: Annotated[bool, typer.Option(
                    "--summary", help="Only the counts of neighbours per label and "
-                   "relationship type.")] = False):
+                   "relationship type.")] = False,
+               through_hubs: Annotated[bool, typer.Option(
+                   "--through-hubs", help="Step through countries, HS codes and customs "
+                   "offices too (by default they are shown, not expanded).")] = False):
     """The neighbourhood of REF (Label:key, e.g. Container:WHSU5018375), with how many
     neighbours it has of each kind first."""
     if order not in ORDERS:
@@ -163,7 +166,7 @@ def neighbours(ref: str, hops: Annotated[int, typer.Option(min=1, max=6)] = 1,
         _out({"ref": ref, "counts": counts}, as_json, _summary_text(ref, counts))
         return
     sub = actions.neighbours(_actor(), store, ref, hops=hops, labels=label, rel_types=rel,
-                             cap=cap, order=order)
+                             cap=cap, order=order, through_hubs=through_hubs)
     _out(sub.to_json(), as_json, _summary_text(ref, counts) + "\n" + _subgraph_text(sub))
 
 

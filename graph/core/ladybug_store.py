@@ -30,6 +30,7 @@ from graph.core.cypher_guard import judge_ladybug_plan, judged_message
 from graph.core.errors import QueryError, ReadOnlyError, StoreUnavailable
 from graph.core.model import Edge, Node, Path, QueryResult, Subgraph
 from graph.core.schema import FLOAT, INT, REF, SEARCH, STR
+from graph.core.search import get_many
 from graph.core.search_index import SearchIndex, index_path
 from graph.core.store import (
     DEFAULT_CAP,
@@ -295,7 +296,7 @@ class LadybugStore(Store):
             total = sum(c for _, c in hops)
             if total > cap:
                 rows = self._top_neighbours(lb, n.key, [h for h, _ in hops], cap, order,
-                                            priority)
+                                            priority, total)
                 sub.left_out[n.id] = total - cap
                 sub.left_out_by_type[n.id] = left_out_by_type(
                     {f"{h.pattern.split(':')[1].split(']')[0]}>{h.far}": c for h, c in hops},
@@ -307,6 +308,23 @@ class LadybugStore(Store):
                                       f"MATCH (a){h.pattern} RETURN a, r, b", {"key": n.key})[1]
             self._add_rows(sub, rows)
         return sub
+
+    def _first_rows(self, lb, key, pattern, where, params, sort, cap):
+        # Sorting whole neighbour rows before the LIMIT reads every neighbour's
+        # properties (0.9 s on a 70,000-person country): sort on the ref alone,
+        # then read the chosen nodes by key.
+        rows = self.read(f"MATCH (a:{lb.name} {{{lb.key}: $key}}) MATCH (a){pattern}{where} "
+                         f"RETURN a, r, b.{REF} ORDER BY {sort} LIMIT $cap",
+                         {**params, "key": key, "cap": cap})[1]
+        nodes = get_many(self, [ref for _a, _r, ref in rows])
+        out = []
+        for a, r, ref in rows:
+            if ref in nodes:
+                far = nodes[ref].id
+                edge = Edge(r.source if r.source != "?" else far,
+                            r.target if r.target != "?" else far, r.type, r.properties)
+                out.append((a, edge, nodes[ref]))
+        return out
 
     def degrees(self, label_name, keys, labels=(), rel_types=()):
         labels, rel_types = schema.check_labels(labels), schema.check_rel_types(rel_types)

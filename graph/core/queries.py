@@ -40,11 +40,13 @@ from importlib.resources import files
 from pathlib import Path
 from types import MappingProxyType
 
-from graph.core.errors import QueryError
+from graph.core import schema
+from graph.core.errors import QueryError, SchemaError
 
 # The queries package (queries/ at the top of the checkout; in the wheel too).
 QUERIES_DIR = Path(str(files("queries")))
-TYPES = {"str": str, "int": int, "float": float, "bool": bool, "date": str, "list": list}
+TYPES = {"str": str, "int": int, "float": float, "bool": bool, "date": str, "list": list,
+         "ref": str}
 VIEWS = ("table", "graph", "paths", "map", "timeline")
 # Languages a header may translate into; the plain keys are English.
 LANGUAGES = ("vi",)
@@ -55,6 +57,9 @@ _PARAM = re.compile(
     r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>\w+)(?:\s*=\s*(?P<default>.*?))?\s*(?:--\s*(?P<help>.*))?$")
 _MARKER = re.compile(r"^//\s*---\s*(\w+)\s*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# `(n:{{entity}})` in a body: the node a `ref` parameter names, found through its
+# label's key (a property match on `ref` over every label is a scan of them all).
+_SLOT = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*\}\}")
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,9 @@ class Param:
                 if isinstance(value, list):
                     return [str(x) for x in value]
                 return [x.strip() for x in str(value).split(",") if x.strip()]
+            if self.type == "ref":
+                lb, key = schema.parse_ref(str(value).strip())
+                return schema.make_ref(lb.name, key)
             if self.type == "date":
                 v = str(value).strip()
                 if not _DATE.match(v):
@@ -92,7 +100,7 @@ class Param:
             if self.type == "int" and isinstance(value, float) and not value.is_integer():
                 raise ValueError
             return TYPES[self.type](value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, SchemaError):
             raise ValueError(
                 f"parameter {self.name} must be {self.type}, got {value!r}") from None
 
@@ -140,6 +148,19 @@ class SavedQuery:
 
     def body(self, store_kind: str) -> str:
         return self.bodies.get(store_kind) or self.bodies["*"]
+
+    def statement(self, store_kind: str, params: dict) -> tuple[str, dict]:
+        """The Cypher to run and its parameters: each `{{name}}` slot becomes the
+        label and key match of the entity the bound `ref` parameter names (label
+        and key property from the schema; the key travels as a parameter)."""
+        params = dict(params)
+
+        def slot(m):
+            name = m.group(1)
+            lb, key = schema.parse_ref(params[name])
+            params[f"{name}__key"] = key
+            return f"{lb.name} {{{lb.key}: ${name}__key}}"
+        return _SLOT.sub(slot, self.body(store_kind)), params
 
     def bind(self, values: dict) -> dict:
         known = {p.name for p in self.params}
@@ -251,7 +272,14 @@ def parse(text: str, path: str = "<text>") -> SavedQuery:
     out["*"] = shared
     if not shared and set(out) - {"*"} != {"ladybug", "neo4j"}:
         raise QueryError(f"{path}: a body per store needs both ladybug and neo4j", name=path)
-    used = set(re.findall(r"\$([A-Za-z_]\w*)", _strip_strings(" ".join(out.values()))))
+    code = _strip_strings(" ".join(out.values()))
+    used = set(re.findall(r"\$([A-Za-z_]\w*)", code))
+    slots = set(_SLOT.findall(code))
+    refs = {p.name for p in params if p.type == "ref"}
+    if slots - refs:
+        raise QueryError(f"{path}: {{{{...}}}} names what is not a ref parameter: "
+                         f"{', '.join(sorted(slots - refs))}", name=path)
+    used |= slots
     declared = {p.name for p in params}
     if used - declared:
         raise QueryError(f"{path}: uses undeclared parameter(s) "
@@ -333,7 +361,8 @@ def get(name: str, folder: Path | None = None) -> SavedQuery:
 
 def run(store, q: SavedQuery, values: dict, *, limit: int = 1000, timeout_s: float = 30):
     params = q.bind(values)
+    cypher, params = q.statement(store.kind, params)
     try:
-        return store.query(q.body(store.kind), params, limit=limit, timeout_s=timeout_s)
+        return store.query(cypher, params, limit=limit, timeout_s=timeout_s)
     except QueryError as e:
         raise type(e)(f"{q.name}: {e}", name=q.name, params=params) from e

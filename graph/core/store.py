@@ -25,7 +25,7 @@ from graph.core.text import search_text
 DEFAULT_CAP = 50  # neighbours shown per node before "N more"
 ORDERS = ("risk", "most", "least", "newest", "key")
 DEFAULT_ORDER = "risk"
-# Above this many neighbours of one hub, the "risk" order ranks the rest (after
+# Above this many relationships of one hub, the "risk" order ranks the rest (after
 # seized and priority ones) by key instead of reading every neighbour's degree.
 RISK_DEGREES = 300
 DEFAULT_ROW_LIMIT = 1000
@@ -205,19 +205,22 @@ class Store(ABC):
 
     def neighbours(self, ref: str, hops: int = 1, labels=None, rel_types=None,
                    cap: int = DEFAULT_CAP, order: str = DEFAULT_ORDER,
-                   priority=()) -> Subgraph:
+                   priority=(), through_hubs: bool = False) -> Subgraph:
         """The neighbourhood of `ref` to `hops` hops. A node with more than `cap`
         neighbours contributes the `cap` that `order` puts first and records how
         many were left out (`priority`: refs the "risk" order puts first after
-        seized ones, e.g. the watchlist's hits)."""
+        seized ones, e.g. the watchlist's hits). Hubs the schema marks
+        `traverse=False` (countries, HS codes, customs offices) met on the way are
+        shown but not stepped through unless `through_hubs`: all their neighbours
+        count as left out, as in the entity_360 query."""
         if hops < 1:
             raise SchemaError("hops must be at least 1")
         labels, rel_types = schema.check_labels(labels), schema.check_rel_types(rel_types)
         start = self.get(ref)
         sub = Subgraph()
         sub.add_node(start)
-        frontier, seen = [start], {start.id}
-        for _ in range(hops):
+        frontier, seen, hubs = [start], {start.id}, []
+        for hop in range(hops):
             found = self.expand(frontier, labels, rel_types, cap, order, priority)
             frontier = []
             for n in found.nodes.values():
@@ -225,7 +228,22 @@ class Store(ABC):
                     seen.add(n.id)
                     frontier.append(n)
             sub.merge(found)
+            if not through_hubs and hop + 1 < hops:
+                hubs += [n for n in frontier if not schema.label(n.label).traverse]
+                frontier = [n for n in frontier if schema.label(n.label).traverse]
+        for hub in hubs:
+            self._note_unexpanded(sub, hub, labels, rel_types)
         return sub
+
+    def _note_unexpanded(self, sub: Subgraph, hub: Node, labels, rel_types) -> None:
+        """Record as left out the neighbours of a hub that was not stepped through."""
+        totals = self._type_counts(schema.label(hub.label), hub.key, labels, rel_types)
+        shown = [(None, e, sub.nodes[e.target if e.source == hub.id else e.source])
+                 for e in sub.edges.values() if hub.id in (e.source, e.target)]
+        left = sum(totals.values()) - len(shown)
+        if left > 0:
+            sub.left_out[hub.id] = left
+            sub.left_out_by_type[hub.id] = left_out_by_type(totals, shown)
 
     def expand(self, nodes: list[Node], labels=(), rel_types=(), cap: int = DEFAULT_CAP,
                order: str = DEFAULT_ORDER, priority=()) -> Subgraph:
@@ -250,7 +268,7 @@ class Store(ABC):
                 self._add_rows(sub, rows)
             for k in keys:
                 if degree.get(k, 0) > cap:
-                    rows = self._top_neighbours(lb, k, hops, cap, order, priority)
+                    rows = self._top_neighbours(lb, k, hops, cap, order, priority, degree[k])
                     self._add_rows(sub, rows)
                     ref = schema.make_ref(lb.name, k)
                     sub.left_out[ref] = degree[k] - cap
@@ -270,41 +288,59 @@ class Store(ABC):
                 out[k] += c
         return dict(out)
 
-    def _risk_of_many(self, lb, key, hops, cap, refs, priority):
-        """The "risk" order on a hub with many neighbours: those sharing a seizure
-        with it, linked to another seizure, or in `priority` first, read one by
-        one by key; the rest in key order (no degree read per neighbour)."""
+    def _risk_of_many(self, lb, key, hops, cap, priority):
+        """The "risk" order on a hub with many neighbours, without reading them all:
+        the few refs that rank first (linked to a seizure, a seizure, or in
+        `priority`) are looked up by key and joined to the hub in the engine; the
+        rest come in key order."""
         links = seizure_links(self)
-        hub = links.get(schema.make_ref(lb.name, key), set())
+        hub_ref = schema.make_ref(lb.name, key)
+        hub = links.get(hub_ref, set()) | ({hub_ref} if lb.name == _SEIZURE else set())
         wanted = set(priority or ())
 
         def rank(ref):
             tier = 0 if ref in hub or links.get(ref, set()) & hub else (
                 1 if ref in links or ref.startswith(f"{_SEIZURE}:") else 2)
             return tier, ref not in wanted, ref
-        special = sorted((r for r in refs if rank(r)[:2] != (2, True)), key=rank)[:cap]
+        seizures = {r for r, in self.read(f"MATCH (s:{_SEIZURE}) RETURN s.{REF}")[1]}
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for ref in sorted(set(links) | seizures | wanted):
+            if ref != hub_ref:
+                fb, bkey = schema.parse_ref(ref)
+                by_label[fb.name].append(bkey)
         start = f"MATCH (a:{lb.name} {{{lb.key}: $key}}) "
-        rows = []
-        for ref in special:
-            fb, bkey = schema.parse_ref(ref)
+        special = []
+        for far_name, bkeys in by_label.items():
+            fb = schema.label(far_name)
             for pattern, where, params, far in hops:
                 if far not in (None, fb.name):
                     continue
-                rows += self.read(f"{start}MATCH (b:{fb.name} {{{fb.key}: $bkey}}) "
-                                  f"MATCH (a){pattern}{where} RETURN a, r, b",
-                                  {**params, "key": key, "bkey": bkey})[1]
+                # Filtered in the engine while it walks the hub's relationships: a
+                # key look-up of the few `b` joined to the hub scans (LadybugDB 0.22).
+                cond = f"b.{fb.key} IN $bkeys"
+                if far is None:
+                    cond += f" AND {self.label_expr('b')} = $far"
+                cond = f"{where} AND {cond}" if where else f" WHERE {cond}"
+                special += self.read(f"{start}MATCH (a){pattern}{cond} RETURN a, r, b",
+                                     {**params, "key": key, "bkeys": bkeys, "far": fb.name})[1]
+        first = sorted({row[2].id for row in special}, key=rank)[:cap]
+        place = {ref: i for i, ref in enumerate(first)}
+        rows = sorted((row for row in special if row[2].id in place),
+                      key=lambda row: (place[row[2].id], str(row[1].id)))
         rest = []
-        if len(special) < cap:
+        if len(first) < cap:
             for pattern, where, params, _far in hops:
-                rest += self.read(f"{start}MATCH (a){pattern}{where} RETURN a, r, b "
-                                  f"ORDER BY b.{REF} LIMIT $cap",
-                                  {**params, "key": key, "cap": cap})[1]
-            chosen = set(special)
-            rest = sorted((row for row in rest if row[2].id not in chosen),
+                rest += self._first_rows(lb, key, pattern, where, params, f"b.{REF}", cap)
+            rest = sorted((row for row in rest if row[2].id not in place),
                           key=lambda row: (row[2].id, str(row[1].id)))
-        place = {ref: i for i, ref in enumerate(special)}
-        rows.sort(key=lambda row: (place[row[2].id], str(row[1].id)))
         return (rows + rest)[:cap]
+
+    def _first_rows(self, lb, key, pattern, where, params, sort, cap):
+        """(a, r, b) of one node's first `cap` neighbours through one pattern, in
+        `sort` order."""
+        return self.read(f"MATCH (a:{lb.name} {{{lb.key}: $key}}) MATCH (a){pattern}{where} "
+                         f"RETURN a, r, b ORDER BY {sort} LIMIT $cap",
+                         {**params, "key": key, "cap": cap})[1]
 
     def _type_counts(self, lb, key, labels, rel_types) -> dict[str, int]:
         """"TYPE>Label" -> how many relationships join one node to such neighbours."""
@@ -315,20 +351,16 @@ class Store(ABC):
             {**params, "key": key})
         return {f"{t}>{far}": int(c) for t, far, c in rows}
 
-    def _top_neighbours(self, lb, key, hops, cap, order, priority=()):
-        """The `cap` neighbours of one busy node that `order` puts first."""
+    def _top_neighbours(self, lb, key, hops, cap, order, priority=(), degree=0):
+        """The `cap` neighbours of one busy node (`degree` relationships) that
+        `order` puts first."""
         rows = []
+        if order == "risk" and degree > RISK_DEGREES:
+            return self._risk_of_many(lb, key, hops, cap, priority)
         if order in ("most", "least", "risk"):
             # Rank candidates in Python; done in steps so the Cypher stays in
             # the subset both engines share.
             start = f"MATCH (a:{lb.name} {{{lb.key}: $key}}) MATCH (a)"
-            if order == "risk":
-                refs = set()
-                for pattern, where, params, _far in hops:
-                    refs.update(r[0] for r in self.read(f"{start}{pattern}{where} RETURN b.{REF}",
-                                                        {**params, "key": key})[1])
-                if len(refs) > RISK_DEGREES:
-                    return self._risk_of_many(lb, key, hops, cap, refs, priority)
             found = []
             for pattern, where, params, _far in hops:
                 found += self.read(f"{start}{pattern}{where} RETURN a, r, b",
@@ -369,10 +401,7 @@ class Store(ABC):
                 # them (only the far label's own, when the pattern names it).
                 dated = [f"b.{x.dated}" for x in _DATED if far in (None, x.name)] + ["''"]
                 sort = "coalesce(" + ", ".join(dated) + ") DESC, b.ref"
-            _, got = self.read(
-                f"MATCH (a:{lb.name} {{{lb.key}: $key}}){pattern}{where} "
-                f"RETURN a, r, b ORDER BY {sort} LIMIT $cap", {**params, "key": key, "cap": cap})
-            rows += got
+            rows += self._first_rows(lb, key, pattern, where, params, sort, cap)
         if len(hops) > 1:  # each pattern gave its first `cap`: the same order over all
             rows.sort(key=lambda row: _order_key(row[2], order))
         return rows[:cap]
