@@ -1,0 +1,2 @@
+"""What goes out to other people and tools: exports, case packages, i2 charts,
+the investigator's report."""
