@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from graph import actions, cli_extra, cli_import
+from graph import actions, cli_extra, cli_import, cli_investigation
 from graph import export as exporter
 from graph.bench import bench
 from graph.cli_common import out as _out
@@ -38,6 +38,7 @@ app.add_typer(log_app, name="log")
 app.add_typer(users_app, name="users")
 app.command("bench")(bench)
 cli_extra.register(app)
+cli_investigation.register(app)
 app.command("neo4j-import")(cli_import.neo4j_import)
 
 StoreOpt = Annotated[str | None, typer.Option(

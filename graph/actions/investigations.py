@@ -280,6 +280,8 @@ def investigation_export(ctx, store, inv_id: str, fmt: str, output: Path | None 
         found = []
         for a, b in paths or ():
             found += s.paths(a, b, max_hops=4, limit=3)
+        if fmt in ("html", "pdf") and case is None:
+            case = _case_package(inv, s.url, output)
     data = render(inv, fmt, paths=found, case=case)
     if output is not None:
         Path(output).write_bytes(data)
@@ -287,6 +289,24 @@ def investigation_export(ctx, store, inv_id: str, fmt: str, output: Path | None 
              sha256=hashlib.sha256(data).hexdigest(), **({"file": Path(output).name}
                                                          if output else {}))
     return data
+
+
+def _case_package(inv: Investigation, store_url: str, output: Path | None) -> dict:
+    """The case package of the chart, beside the report (its manifest goes in it)."""
+    import tempfile
+
+    from graph import case
+
+    queries = [{"name": "investigation", "parameters": {"id": inv.id, "version": inv.version}}]
+    if output is not None:
+        target = Path(output).with_suffix(".case.zip")
+        manifest = case.build(inv.chart.sub, target, store_url=store_url, queries=queries,
+                              title=inv.name)
+        return {**manifest, "file": target.name}
+    with tempfile.TemporaryDirectory(prefix="case-") as tmp:
+        manifest = case.build(inv.chart.sub, Path(tmp) / "case.zip", store_url=store_url,
+                              queries=queries, title=inv.name)
+    return {**manifest, "file": f"investigation-{inv.id}-v{inv.version}.case.zip"}
 
 
 def chart_of(sub: Subgraph, **kw) -> Chart:
