@@ -26,6 +26,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.group.share": ("Report", "Báo cáo"),
     "nav.overview": ("Overview", "Tổng quan"),
     "nav.explore": ("Explore", "Khám phá"),
+    "nav.investigations": ("Investigations", "Chuyên án"),
     "nav.paths": ("Paths", "Đường liên kết"),
     "nav.routes": ("Route finder", "Tìm hành trình"),
     "nav.timeline": ("Timeline & map", "Dòng thời gian & bản đồ"),
