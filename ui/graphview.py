@@ -151,7 +151,7 @@ def view_data(sub: Subgraph, *, key: str, selected: str | None = None, focus: st
         lb = schema.label(n.label)
         noted = notes.get(n.id)
         nodes.append({"id": n.id, "label": (NOTE_MARK if noted else "") + node_caption(n),
-                      "full": node_full_caption(n),
+                      "full": (NOTE_MARK if noted else "") + node_full_caption(n),
                       "title": node_title(n) + _note_lines(noted), "color": lb.color,
                       "shape": lb.shape, "pinned": n.id in pinned, "focus": n.id == focus})
         if icons:

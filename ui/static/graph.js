@@ -203,6 +203,7 @@ function build(parentElement, data) {
     // After an expansion the view takes in the new nodes, once they have settled.
     if (st.fitPending && st.physics) network.fit({animation: {duration: 300}});
     st.fitPending = false;
+    reportPositions(st);
   });
   fit.addEventListener("click", () => network.fit({animation: {duration: 300}}));
   if (typeof window !== "undefined") window.addEventListener("resize", () => sizeCanvas(st));
@@ -295,8 +296,9 @@ function placeFromServer(st, data, incoming, known, positions) {
   }
 }
 
-// Where the nodes are, for Python to save with an investigation: sent once a layout
-// is done and after each drag (never on every frame), rounded, only when changed.
+// Where the nodes are, for Python to save with an investigation: sent when a layout
+// is done or has settled and after each drag (never on every frame), rounded, only
+// when a node moved.
 function reportPositions(st) {
   if (!st.api || !st.data || !st.data.report_positions) return;
   const out = {};
@@ -305,9 +307,12 @@ function reportPositions(st) {
     if (String(id).startsWith("more::")) continue;
     out[id] = [Math.round(all[id].x), Math.round(all[id].y)];
   }
-  const text = JSON.stringify(out);
-  if (text === st.lastPositions) return;
-  st.lastPositions = text;
+  // Only a real move is news: physics jitter must not start rerun after rerun.
+  const last = st.lastPositions || {};
+  const moved = Object.keys(out).some((id) => !last[id] ||
+    Math.abs(last[id][0] - out[id][0]) > 2 || Math.abs(last[id][1] - out[id][1]) > 2);
+  if (!moved && Object.keys(last).length === Object.keys(out).length) return;
+  st.lastPositions = out;
   st.api.setStateValue("positions", out);
 }
 
