@@ -204,3 +204,30 @@ def test_neo4j_investigations_stay_out_of_the_graph(sample_neo4j, state):
         with pytest.raises(ReadOnlyError):
             actions.cypher(who("bob"), s, q, {})
     assert inv.version == 1
+
+
+def test_the_handover_lists_the_shifts_investigations(sample_store, state, tmp_path):
+    from graph.dutylog import current_shift
+
+    s = sample_store
+    inv = actions.investigation_save(who("ana"), s, chart(s, hops=1), name=HOSTILE)
+    actions.investigation_note(who("ana"), s, inv.id, "declared for Cambodia", COMPANY)
+    actions.investigation_status(who("ana"), s, inv.id, "handed over")
+    shift = current_shift()
+    md = tmp_path / "h.md"
+    actions.log_handover(who("ana"), shift, md, store=s)
+    text = md.read_text(encoding="utf-8")
+    part = text.split("## Investigations opened, changed or handed over")[1]
+    assert inv.id in part and "opened and handed over" in part
+    assert "declared for Cambodia" in part and f"investigation show {inv.id}" in part
+    assert "<script>" not in text  # the hostile name is escaped for Markdown
+    page = tmp_path / "h.html"
+    actions.log_handover(who("ana"), shift, page, store=s)
+    body = page.read_text(encoding="utf-8")
+    assert "<script>" not in body and "&lt;script&gt;" in body and inv.id in body
+    # bob may not open it: his handover does not name it
+    actions.log_handover(who("bob"), shift, md, store=s)
+    assert inv.id not in md.read_text(encoding="utf-8")
+    # another shift does not list it
+    actions.log_handover(who("ana"), "2017-06-21 day", md, store=s)
+    assert inv.id not in md.read_text(encoding="utf-8")

@@ -245,6 +245,9 @@ def render() -> None:
         return
     ids = [i["id"] for i in found]
     by_id = {i["id"]: i for i in found}
+    asked = st.query_params.get("id")  # a link from the handover report
+    if asked in by_id and st.session_state.get("inv_asked") != asked:
+        st.session_state["inv_asked"] = st.session_state[NEXT_KEY] = asked
     if st.session_state.get(NEXT_KEY) in by_id:
         st.session_state[OPEN_KEY] = st.session_state.pop(NEXT_KEY)
     if st.session_state.get(OPEN_KEY) not in by_id:
@@ -270,3 +273,12 @@ def render() -> None:
         _manage(inv)
         _notes(inv)
         _out(inv)
+
+
+def handover_list(shift: str, user) -> list[dict]:
+    """The investigations `user` may open that changed during the shift, for the
+    handover report (built on the download's click, which the door records)."""
+    from graph.records.investigations import in_shift, records_for
+
+    with records_for(state.get_store()) as recs:
+        return in_shift(recs, shift, user.name, admin=user.role == "admin")

@@ -385,3 +385,48 @@ def records_for(store) -> Records:
     if getattr(store, "kind", "") == "neo4j":
         return Neo4jRecords(store)
     return SqliteRecords()
+
+
+# --- the shift handover -------------------------------------------------------------------
+def shift_window(shift: str) -> tuple[str, str] | None:
+    """The UTC times a default shift name covers ("2017-06-21 day": 07:00 to 19:00
+    local; "... night": 19:00 to 07:00 the next day); None for another name."""
+    from datetime import datetime, timedelta
+
+    from graph.dutylog import DAY_STARTS, NIGHT_STARTS
+
+    m = re.match(r"^(\d{4}-\d{2}-\d{2}) (day|night)$", str(shift).strip())
+    if not m:
+        return None
+    day = datetime.fromisoformat(m.group(1)).astimezone()  # local midnight
+    start = day.replace(hour=DAY_STARTS if m.group(2) == "day" else NIGHT_STARTS)
+    end = start + timedelta(hours=12)
+    fmt = "%Y-%m-%dT%H:%M:%S.%fZ"
+    from datetime import UTC
+
+    return start.astimezone(UTC).strftime(fmt), end.astimezone(UTC).strftime(fmt)
+
+
+def in_shift(recs: Records, shift: str, reader: str, *, admin: bool = False) -> list[dict]:
+    """The investigations `reader` may open that were opened, changed or handed over
+    during the shift: their changes then, their notes, and how to open them."""
+    window = shift_window(shift)
+    if window is None:
+        return []
+    lo, hi = window
+    out = []
+    for inv in recs.all():
+        if not inv.can_read(reader, admin=admin):
+            continue
+        changes = [v.to_json() for v in recs.versions(inv.id) if lo <= v.time < hi]
+        if not changes:
+            continue
+        out.append({"id": inv.id, "name": inv.name, "status": inv.status, "owner": inv.owner,
+                    "version": inv.version, "changes": changes,
+                    "opened": any(c["change"] == "created" or c["change"].startswith(
+                        "duplicated") for c in changes),
+                    "handed_over": any(c["change"] == "handed over" for c in changes),
+                    "notes": [n.to_json() for n in inv.notes],
+                    "open": f"customs-graph investigation show {inv.id}",
+                    "app": f"investigations?id={inv.id}"})
+    return sorted(out, key=lambda d: d["name"].casefold())

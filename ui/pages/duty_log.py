@@ -16,7 +16,7 @@ import streamlit as st
 from graph import actions, dutylog, users
 from graph.dutylog import KINDS, DutyLog
 from graph.errors import CustomsGraphError
-from ui import auth
+from ui import auth, investigations
 from ui.common import md_escape, run_page
 from ui.i18n import lang
 
@@ -213,11 +213,12 @@ def _entries(entries: list[dutylog.Entry], fixes: dict[int, list[int]]) -> None:
 
 
 # --- verify and hand over -------------------------------------------------------------
-def _report(fmt: str, shift: str, by: str) -> bytes:
+def _report(fmt: str, shift: str, by: str, investigations=()) -> bytes:
     with DutyLog() as dl:
         res = dutylog.check(dl)
         make = dutylog.handover_markdown if fmt == "markdown" else dutylog.handover_html
-        return make(dl, shift, by=by, verification=res).encode("utf-8")
+        return make(dl, shift, by=by, verification=res,
+                    investigations=investigations).encode("utf-8")
 
 
 def _handover(user: users.User, shift: str, head) -> None:
@@ -233,10 +234,12 @@ def _handover(user: users.User, shift: str, head) -> None:
     stem = "handover-" + ("".join(c if c.isalnum() or c in "-_" else "-" for c in shift)
                           or "shift")
     # Built on the click, through the door (checked and recorded there).
+    invs = investigations.handover_list(shift, user)
     md = auth.download("handover", "markdown", f"{stem}.md",
-                       functools.partial(_report, "markdown", shift, user.name), shift=shift)
+                       functools.partial(_report, "markdown", shift, user.name, invs),
+                       shift=shift)
     page = auth.download("handover", "html", f"{stem}.html",
-                         functools.partial(_report, "html", shift, user.name), shift=shift)
+                         functools.partial(_report, "html", shift, user.name, invs), shift=shift)
     a, b = st.columns(2)
     a.download_button(_t("download_md"), md, file_name=f"{stem}.md", mime="text/markdown",
                       key="dutylog_dl_md", icon=":material/download:", on_click="ignore")
