@@ -73,3 +73,45 @@ def test_save_note_share_and_open_as_a_viewer(with_users, sample_lbug_url):  # n
     records = [r for r in audit.list(action="investigation") if r.who == "chi"]
     assert {r.details["what"] for r in records} >= {"list", "open"}
     assert all(r.details["where"] == "app" for r in records)
+
+
+def test_the_time_slider_and_a_group_on_explore(with_users, sample_lbug_url):  # noqa: F811
+    import json
+
+    from tests.test_investigations import CONTAINER, DECLARATION, SEIZURE
+
+    at = _sign_in(_app(), "bao")
+    _page(at, "explore")
+    at.text_input(key="explore_q").input("WHSU5018375").run()
+    at.selectbox(key="explore_hops").select(2).run()
+    at.button(key="explore_open").click().run()
+    _clean(at)
+
+    def drawn() -> set[str]:
+        return {n["id"] for n in json.loads(at.get("bidi_component")[0].proto.json)["nodes"]}
+
+    everything = drawn()
+    assert {CONTAINER, DECLARATION, SEIZURE} <= everything
+    for day, present, absent in (("2017-06-15", set(), {DECLARATION, SEIZURE}),
+                                 ("2017-06-16", {DECLARATION}, {SEIZURE}),
+                                 ("2017-06-21", {DECLARATION, SEIZURE}, set())):
+        at.select_slider(key="explore_day").set_value(day).run()
+        _clean(at)
+        now = drawn()
+        assert present <= now and not absent & now, day
+    at.select_slider(key="explore_day").set_value("2017-06-15").run()
+    at.button(key="explore_play").click().run()  # plays forward to the next date
+    assert at.select_slider(key="explore_day").value == "2017-06-16"
+    at.select_slider(key="explore_day").set_value("").run()
+    assert drawn() == everything
+    # a group: the seizure's eleven brands in one node, and back
+    at.selectbox(key="explore_sel").select(SEIZURE).run()
+    group = [b for b in at.button if (b.key or "") == "explore_group_Brand"]
+    assert group, "the seizure has brands to group"
+    group[0].click().run()
+    _clean(at)
+    grouped = drawn()
+    assert not [i for i in grouped if i.startswith("Brand:") and "[" not in i]
+    assert f"Brand:[11] {SEIZURE}" in grouped and len(grouped) == len(everything) - 10
+    [b for b in at.button if (b.key or "").startswith("explore_ungroup_")][0].click().run()
+    assert drawn() == everything

@@ -231,3 +231,51 @@ def test_the_handover_lists_the_shifts_investigations(sample_store, state, tmp_p
     # another shift does not list it
     actions.log_handover(who("ana"), "2017-06-21 day", md, store=s)
     assert inv.id not in md.read_text(encoding="utf-8")
+
+
+CONTAINER, DECLARATION, SEIZURE = ("Container:WHSU5018375", "Declaration:500100012345",
+                                   "Seizure:SZ-2017-0621-CLI")
+
+
+def test_the_time_slider_on_three_dates(sample_lbug):
+    sub = sample_lbug.neighbours(CONTAINER, hops=2, cap=50)
+    stops = im.days(sub)
+    assert stops == sorted(stops) and "2017-06-16" in stops and "2017-06-21" in stops
+    keep = {CONTAINER}
+    seen = {day: set(im.as_of(sub, day, keep).nodes) for day in
+            ("2017-06-15", "2017-06-16", "2017-06-21")}
+    assert CONTAINER in seen["2017-06-15"]
+    assert DECLARATION not in seen["2017-06-15"] and SEIZURE not in seen["2017-06-15"]
+    assert DECLARATION in seen["2017-06-16"] and SEIZURE not in seen["2017-06-16"]
+    assert {DECLARATION, SEIZURE} <= seen["2017-06-21"]
+    assert seen["2017-06-15"] < seen["2017-06-16"] < seen["2017-06-21"] <= set(sub.nodes)
+    # nothing dated after the day is left, nodes or links
+    late = im.as_of(sub, "2017-06-16", keep)
+    assert all((im.node_day(n) or "") <= "2017-06-16" for n in late.nodes.values())
+    assert all((im.edge_day(e) or "") <= "2017-06-16" for e in late.edges.values())
+    assert im.as_of(sub, None) is sub
+
+
+def test_a_group_survives_save_and_export(sample_store, state):
+    from lxml import etree
+
+    s = sample_store
+    c = im.Chart(s.neighbours("Airport:HAN", hops=1, cap=200))
+    found = im.groupable(c.sub, "Airport:HAN")
+    label, members = max(found.items(), key=lambda kv: len(kv[1]))
+    assert len(members) >= 3
+    c.groups = [im.Group("Airport:HAN", label, tuple(members))]
+    shown = im.drawn(c.sub, c.groups)
+    assert not set(members) & set(shown.nodes)
+    (group,) = [n for n in shown.nodes.values() if n.key.startswith("[")]
+    assert group.properties[im.schema.label(label).caption] == f"{len(members)} {label}"
+    inv = actions.investigation_save(who("ana"), s, c, name="grouped")
+    again = actions.investigation_open(who("ana"), s, inv.id)
+    assert again.chart.groups == c.groups  # kept with the chart
+    root = etree.fromstring(actions.investigation_export(who("ana"), s, inv.id, "anx"))
+    labels = [i.get("Label") for i in root.iter("ChartItem")]
+    assert f"{len(members)} {label}" in labels
+    idents = {e.get("Identity") for e in root.iter("Entity")}
+    assert not set(members) & idents and "Airport:HAN" in idents
+    # expanded back: the members are drawn again
+    assert set(members) <= set(im.drawn(c.sub, []).nodes)

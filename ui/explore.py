@@ -182,6 +182,7 @@ def _node_panel(ws) -> None:
     row.button(t("explore.remove"), key="explore_remove", on_click=ws.remove, args=([sel],),
                icon=":material/remove_circle:")
     _summary(sel)
+    investigations.group_buttons(sel)
     investigations.node_notes(sel)
     properties_table(node)
     if auth.masks():
@@ -206,6 +207,8 @@ def render() -> None:
     keep = set(ws.pinned) | {ws.focus}
     shown = visible(ws.sub, labels=f["labels"], rel_types=f["rel_types"], window=f["window"],
                     keep=keep)
+    investigations.time_row()
+    shown = investigations.shown(shown, keep)
     left, right = st.columns([3.2, 1.1], gap="medium")
     with right:
         _node_panel(ws)

@@ -108,9 +108,10 @@ def chart_now() -> Chart:
     ws = workspace()
     sub = ws.sub
     inv = ws.investigation
+    day = st.session_state.get(DAY_KEY) or None
     return Chart(sub, {k: v for k, v in ws.positions.items() if k in sub.nodes},
                  set(ws.pinned), set(inv.chart.hidden) if inv else set(), ws.focus,
-                 list(inv.chart.groups) if inv else [], inv.chart.window if inv else None)
+                 list(ws.groups), (None, day) if day else None)
 
 
 def load(inv: Investigation) -> None:
@@ -120,7 +121,9 @@ def load(inv: Investigation) -> None:
     ws.pinned = set(inv.chart.pinned) & set(ws.sub.nodes)
     ws.positions = dict(inv.chart.positions)
     ws.placed = dict(inv.chart.positions)
+    ws.groups = list(inv.chart.groups)
     ws.investigation = inv
+    st.session_state[PENDING_DAY] = (inv.chart.window or (None, None))[1] or ""
 
 
 def _keep(inv: Investigation) -> Investigation:
@@ -282,3 +285,90 @@ def handover_list(shift: str, user) -> list[dict]:
 
     with records_for(state.get_store()) as recs:
         return in_shift(recs, shift, user.name, admin=user.role == "admin")
+
+
+# --- the time slider and groups, on Explore --------------------------------------------------
+DAY_KEY = "explore_day"
+PENDING_DAY = "explore_day_next"  # set by opening an investigation, applied before the slider
+_T.update({
+    "time": ("Chart as of", "Đồ thị tính đến"),
+    "time_all": ("all dates", "mọi ngày"),
+    "time_help": ("Entities and links dated later are hidden (the range: the chart's dated "
+                  "properties).", "Ẩn thực thể và liên kết có ngày muộn hơn (khoảng ngày: các "
+                  "thuộc tính ngày trên đồ thị)."),
+    "play": ("Next date", "Ngày kế tiếp"),
+    "group": ("Group {n} {label}", "Gộp {n} {label}"),
+    "ungroup": ("Expand the {n} {label}", "Mở {n} {label}"),
+})
+
+
+def _step() -> None:
+    stops = ["", *im_days()]
+    now = st.session_state.get(DAY_KEY, "")
+    i = stops.index(now) if now in stops else 0
+    st.session_state[DAY_KEY] = stops[(i + 1) % len(stops)]
+
+
+def im_days() -> list[str]:
+    """The slider's stops: the day before the chart's first date, then every date on it."""
+    from datetime import date, timedelta
+
+    from graph.records.investigations import days
+
+    found = days(workspace().sub)
+    if not found:
+        return []
+    first = (date.fromisoformat(found[0]) - timedelta(days=1)).isoformat()
+    return [first, *found]
+
+
+def time_row() -> None:
+    """A slider over the chart's dates and a button that plays it forward a date."""
+    stops = im_days()
+    if PENDING_DAY in st.session_state:  # a reopened chart's date
+        st.session_state[DAY_KEY] = st.session_state.pop(PENDING_DAY)
+    if not stops:
+        return
+    if st.session_state.get(DAY_KEY) not in ("", *stops):
+        st.session_state[DAY_KEY] = ""
+    row = st.container(horizontal=True, gap="small", vertical_alignment="bottom")
+    row.select_slider(_t("time"), ["", *stops], key=DAY_KEY, help=_t("time_help"),
+                      format_func=lambda d: d or _t("time_all"))
+    row.button(_t("play"), key="explore_play", on_click=_step, icon=":material/play_arrow:")
+
+
+def shown(sub, keep=()):
+    """The working graph as drawn: as of the slider's date, groups collapsed."""
+    from graph.records.investigations import as_of, drawn
+
+    day = st.session_state.get(DAY_KEY) or None
+    return drawn(as_of(sub, day, keep), workspace().groups)
+
+
+def _toggle_group(anchor: str, label: str, members) -> None:
+    from graph.records.investigations import Group
+
+    ws = workspace()
+    mine = [g for g in ws.groups if (g.anchor, g.label) == (anchor, label)]
+    ws.groups = [g for g in ws.groups if g not in mine] if mine else \
+        [*ws.groups, Group(anchor, label, tuple(members))]
+
+
+def group_buttons(node_id: str) -> None:
+    """Collapse the neighbours of one kind around the selected node, or expand them."""
+    from graph.records.investigations import groupable
+
+    ws = workspace()
+    row = st.container(horizontal=True, gap="small")
+    for g in ws.groups:
+        if g.anchor == node_id:
+            row.button(_t("ungroup", n=len(g.members), label=g.label),
+                       key=f"explore_ungroup_{g.label}", on_click=_toggle_group,
+                       args=(g.anchor, g.label, g.members), icon=":material/unfold_more:")
+    done = {g.label for g in ws.groups if g.anchor == node_id}
+    keep = set(ws.pinned) | {ws.focus}
+    for label, members in groupable(ws.sub, node_id, keep).items():
+        if label not in done:
+            row.button(_t("group", n=len(members), label=label), key=f"explore_group_{label}",
+                       on_click=_toggle_group, args=(node_id, label, members),
+                       icon=":material/unfold_less:")
