@@ -10,6 +10,7 @@ import pytest
 
 from graph import actions, audit, users
 from graph.errors import NotFound
+from graph.records import chartview as cv
 from graph.records import investigations as im
 from tests.test_actions import SAMPLE, leaks, personal_values
 
@@ -239,10 +240,10 @@ CONTAINER, DECLARATION, SEIZURE = ("Container:WHSU5018375", "Declaration:5001000
 
 def test_the_time_slider_on_three_dates(sample_lbug):
     sub = sample_lbug.neighbours(CONTAINER, hops=2, cap=50)
-    stops = im.days(sub)
+    stops = cv.days(sub)
     assert stops == sorted(stops) and "2017-06-16" in stops and "2017-06-21" in stops
     keep = {CONTAINER}
-    seen = {day: set(im.as_of(sub, day, keep).nodes) for day in
+    seen = {day: set(cv.as_of(sub, day, keep).nodes) for day in
             ("2017-06-15", "2017-06-16", "2017-06-21")}
     assert CONTAINER in seen["2017-06-15"]
     assert DECLARATION not in seen["2017-06-15"] and SEIZURE not in seen["2017-06-15"]
@@ -250,10 +251,10 @@ def test_the_time_slider_on_three_dates(sample_lbug):
     assert {DECLARATION, SEIZURE} <= seen["2017-06-21"]
     assert seen["2017-06-15"] < seen["2017-06-16"] < seen["2017-06-21"] <= set(sub.nodes)
     # nothing dated after the day is left, nodes or links
-    late = im.as_of(sub, "2017-06-16", keep)
-    assert all((im.node_day(n) or "") <= "2017-06-16" for n in late.nodes.values())
-    assert all((im.edge_day(e) or "") <= "2017-06-16" for e in late.edges.values())
-    assert im.as_of(sub, None) is sub
+    late = cv.as_of(sub, "2017-06-16", keep)
+    assert all((cv.node_day(n) or "") <= "2017-06-16" for n in late.nodes.values())
+    assert all((cv.edge_day(e) or "") <= "2017-06-16" for e in late.edges.values())
+    assert cv.as_of(sub, None) is sub
 
 
 def test_a_group_survives_save_and_export(sample_store, state):
@@ -261,11 +262,11 @@ def test_a_group_survives_save_and_export(sample_store, state):
 
     s = sample_store
     c = im.Chart(s.neighbours("Airport:HAN", hops=1, cap=200))
-    found = im.groupable(c.sub, "Airport:HAN")
+    found = cv.groupable(c.sub, "Airport:HAN")
     label, members = max(found.items(), key=lambda kv: len(kv[1]))
     assert len(members) >= 3
     c.groups = [im.Group("Airport:HAN", label, tuple(members))]
-    shown = im.drawn(c.sub, c.groups)
+    shown = cv.drawn(c.sub, c.groups)
     assert not set(members) & set(shown.nodes)
     (group,) = [n for n in shown.nodes.values() if n.key.startswith("[")]
     assert group.properties[im.schema.label(label).caption] == f"{len(members)} {label}"
@@ -278,4 +279,4 @@ def test_a_group_survives_save_and_export(sample_store, state):
     idents = {e.get("Identity") for e in root.iter("Entity")}
     assert not set(members) & idents and "Airport:HAN" in idents
     # expanded back: the members are drawn again
-    assert set(members) <= set(im.drawn(c.sub, []).nodes)
+    assert set(members) <= set(cv.drawn(c.sub, []).nodes)

@@ -313,7 +313,7 @@ def im_days() -> list[str]:
     """The slider's stops: the day before the chart's first date, then every date on it."""
     from datetime import date, timedelta
 
-    from graph.records.investigations import days
+    from graph.records.chartview import days
 
     found = days(workspace().sub)
     if not found:
@@ -339,7 +339,7 @@ def time_row() -> None:
 
 def shown(sub, keep=()):
     """The working graph as drawn: as of the slider's date, groups collapsed."""
-    from graph.records.investigations import as_of, drawn
+    from graph.records.chartview import as_of, drawn
 
     day = st.session_state.get(DAY_KEY) or None
     return drawn(as_of(sub, day, keep), workspace().groups)
@@ -356,7 +356,7 @@ def _toggle_group(anchor: str, label: str, members) -> None:
 
 def group_buttons(node_id: str) -> None:
     """Collapse the neighbours of one kind around the selected node, or expand them."""
-    from graph.records.investigations import groupable
+    from graph.records.chartview import groupable
 
     ws = workspace()
     row = st.container(horizontal=True, gap="small")
