@@ -7,7 +7,7 @@ row never stops the load and never costs a good row; loading again changes
 nothing; an interrupted load can be run again to the same result.
 
 Hostile bytes: a value that is not UTF-8 or holds a NUL rejects its row; other
-control characters are replaced by a space (graph.text.clean); a UTF-16/UTF-32
+control characters are replaced by a space (graph.core.text.clean); a UTF-16/UTF-32
 file is refused whole before any row of it is read. Every reject is shown with
 escapes and written formula-neutralised, so the rejects file is always written.
 """
@@ -30,10 +30,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from graph import schema
-from graph.errors import DataError
-from graph.store import Store, dedupe_rows, node_row, rel_identity
-from graph.text import CONTROLS, UNDECODED, clean, csv_cell, csv_rows, escape
+from graph.core import schema
+from graph.core.errors import DataError
+from graph.core.store import Store, dedupe_rows, node_row, rel_identity
+from graph.core.text import CONTROLS, UNDECODED, clean, csv_cell, csv_rows, escape
 from loaders.contract import FILES, OPTIONAL_COLUMNS, FileSpec, Row, RowGraph
 from loaders.worker import stream_from_child
 
@@ -108,7 +108,7 @@ def default_rejects_path(folder) -> Path:
     state folder (beside the duty log), never whatever folder the analyst stands in."""
     from datetime import UTC, datetime
 
-    from graph.state import state_dir
+    from graph.records.paths import state_dir
 
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out = state_dir() / "rejects"

@@ -8,8 +8,9 @@ import pytest
 
 pytest.importorskip("streamlit")
 
-from graph import actions, audit, users  # noqa: E402
-from graph.dutylog import DutyLog  # noqa: E402
+from graph import actions  # noqa: E402
+from graph.records import audit, users  # noqa: E402
+from graph.records.dutylog import DutyLog  # noqa: E402
 from tests.test_app_auth import (  # noqa: E402, F401 - fixtures
     _app,
     _clean,

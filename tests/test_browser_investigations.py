@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph import actions, users
+from graph import actions
+from graph.records import users
 from tests.test_browser import (
     ARTIFACTS,
     VIET_TRAN,

@@ -12,9 +12,10 @@ import sys
 import pytest
 from lxml import etree
 
-from graph import actions, users
-from graph.model import Node
+from graph import actions
+from graph.core.model import Node
 from graph.records import investigations as im
+from graph.records import users
 from tests.test_investigations import (  # noqa: F401 - fixtures
     COMPANY,
     HOSTILE,
@@ -93,7 +94,7 @@ def test_report_escapes_and_holds_the_chart(case, tmp_path):
     assert page.count('<g class="node"') == len(inv.chart.sub.nodes)
     assert "persons.csv:99" in page and "Case package manifest" in page
     assert (tmp_path / "r.case.zip").exists()
-    from graph import case as case_pkg
+    from graph.interchange import case as case_pkg
 
     manifest = case_pkg.read_manifest(tmp_path / "r.case.zip")
     assert all(f["sha256"] in page for f in manifest["files"])

@@ -8,8 +8,9 @@ import sqlite3
 
 import pytest
 
-from graph import actions, audit, users
-from graph.errors import NotFound
+from graph import actions
+from graph.core.errors import NotFound
+from graph.records import audit, users
 from graph.records import chartview as cv
 from graph.records import investigations as im
 from tests.test_actions import SAMPLE, leaks, personal_values
@@ -68,7 +69,7 @@ def test_save_version_reopen_on_both_stores(sample_store, state):
     assert [v["change"] for v in hist] == ["created", "chart saved", f"note n1 on {COMPANY}",
                                            "renamed", "closed"]
     # a fresh connection (a restarted server) reads the same; any version reopens as it was
-    from graph.store import open_store
+    from graph.core.stores import open_store
 
     with open_store(s.url if s.kind == "neo4j" else s.url) as again:
         latest = actions.investigation_open(who("ana"), again, first.id)
@@ -198,7 +199,7 @@ def test_neo4j_investigations_stay_out_of_the_graph(sample_neo4j, state):
     assert not [n for n in sub.nodes.values() if n.label.startswith("_")]
     assert s.exists(COMPANY)
     # an analyst's Cypher cannot read another's investigation
-    from graph.errors import ReadOnlyError
+    from graph.core.errors import ReadOnlyError
 
     for q in (f"MATCH (v:{im.VERSION_LABEL}) RETURN v.body",
               f"MATCH (i:{im.LABEL})-[:_VERSION]->(v) RETURN v"):
@@ -208,7 +209,7 @@ def test_neo4j_investigations_stay_out_of_the_graph(sample_neo4j, state):
 
 
 def test_the_handover_lists_the_shifts_investigations(sample_store, state, tmp_path):
-    from graph.dutylog import current_shift
+    from graph.records.dutylog import current_shift
 
     s = sample_store
     inv = actions.investigation_save(who("ana"), s, chart(s, hops=1), name=HOSTILE)

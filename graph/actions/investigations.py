@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from graph import users
 from graph.actions.core import action
-from graph.dutylog import now_utc
-from graph.errors import NotFound
-from graph.model import Subgraph
+from graph.core.errors import NotFound
+from graph.core.model import Subgraph
 from graph.records import investigations as inv_mod
+from graph.records import users
+from graph.records.clock import now_utc
 from graph.records.investigations import (
     MAX_NAME,
     MAX_NOTE,
@@ -229,7 +229,7 @@ def link_text(inv: Investigation) -> str:
 @action("investigation.post", "log_write", audit="log_entry", mask=False)
 def investigation_post(ctx, store, inv_id: str, note_id: str, *, log=None):
     """Post a note to the duty log, linking back to the investigation and its refs."""
-    from graph.dutylog import DutyLog
+    from graph.records.dutylog import DutyLog
 
     with ctx.store(store) as s, records_for(s) as recs:
         inv = _load(ctx, recs, inv_id)
@@ -295,7 +295,7 @@ def _case_package(inv: Investigation, store_url: str, output: Path | None) -> di
     """The case package of the chart, beside the report (its manifest goes in it)."""
     import tempfile
 
-    from graph import case
+    from graph.interchange import case
 
     queries = [{"name": "investigation", "parameters": {"id": inv.id, "version": inv.version}}]
     if output is not None:

@@ -1,2 +1,2 @@
-"""What goes out to other people and tools: exports, case packages, i2 charts,
-the investigator's report."""
+"""Moving graphs in and out: exports, case packages, the Neo4j bulk import, the i2
+chart (anx) and the investigator's report (report)."""

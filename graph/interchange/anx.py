@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from graph import schema
+from graph.core import schema
 from graph.records.investigations import Investigation, edge_key
 
 # The i2 standard icon that fits each of the app's glyphs (ui/icons.py).

@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from graph import schema
+from graph.core import schema
 from graph.records.investigations import Investigation, InvestigationError, edge_key
 
 ENV_CHROMIUM = "CUSTOMS_GRAPH_CHROMIUM"
@@ -46,7 +46,7 @@ def positions(inv: Investigation) -> dict[str, tuple[float, float]]:
     pos = {k: v for k, v in inv.chart.positions.items() if k in sub.nodes}
     missing = [i for i in sub.nodes if i not in pos]
     if missing:
-        from graph.layout import server_layout
+        from graph.analysis.layout import server_layout
 
         laid = server_layout(sorted(sub.nodes), [(e.source, e.target)
                                                  for e in sub.edges.values()])
@@ -151,7 +151,7 @@ def _target_text(inv: Investigation, target: str) -> str:
 
 def report_html(inv: Investigation, *, paths=(), case: dict | None = None,
                 generated: str | None = None) -> str:
-    from graph.dutylog import now_utc
+    from graph.records.clock import now_utc
 
     sub = inv.chart.sub
     nodes = sorted(sub.nodes.values(), key=lambda n: (n.label, caption(n).casefold()))

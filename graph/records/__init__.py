@@ -1,2 +1,2 @@
-"""What the installation records beside the graph: the duty log, the audit trail,
-the users, investigations."""
+"""The installation's records: duty log, audit trail, users, watchlist,
+investigations, and their shared state folder (paths) and clock."""

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from graph import schema
-from graph.model import Edge, Node, Subgraph
+from graph.core import schema
+from graph.core.model import Edge, Node, Subgraph
 
 # A relationship's date: the schema's date-like properties of its type ("since", "…date").
 EDGE_DATED = {rt.name: p for rt in schema.REL_TYPES for p in rt.props

@@ -26,9 +26,9 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from graph import schema
-from graph.errors import CustomsGraphError, NotFound
-from graph.model import Edge, Node, Subgraph
+from graph.core import schema
+from graph.core.errors import CustomsGraphError, NotFound
+from graph.core.model import Edge, Node, Subgraph
 
 FILE_NAME = "investigations.sqlite3"
 STATUSES = ("open", "handed over", "closed")
@@ -251,7 +251,7 @@ class Records(ABC):
 
     def save(self, inv: Investigation, *, expect: int) -> Investigation:
         """Append `inv` as the version after `expect` (0: a new investigation)."""
-        from graph.dutylog import now_utc
+        from graph.records.clock import now_utc
 
         done = replace(inv, version=expect + 1, time=now_utc())
         self._append(done.id, done.version, done.time, done.by, done.change,
@@ -293,7 +293,7 @@ class SqliteRecords(Records):
 
     def __init__(self, path: str | Path | None = None):
         if path is None:
-            from graph.state import state_dir
+            from graph.records.paths import state_dir
 
             path = state_dir() / FILE_NAME
         self.path = Path(path)
@@ -344,7 +344,7 @@ class Neo4jRecords(Records):
                     f"FOR (v:{VERSION_LABEL}) REQUIRE v.uid IS UNIQUE")
 
     def _append(self, inv_id, version, time, by, change, body):
-        from graph.errors import QueryError
+        from graph.core.errors import QueryError
 
         try:
             self.store.write(
@@ -393,7 +393,7 @@ def shift_window(shift: str) -> tuple[str, str] | None:
     local; "... night": 19:00 to 07:00 the next day); None for another name."""
     from datetime import datetime, timedelta
 
-    from graph.dutylog import DAY_STARTS, NIGHT_STARTS
+    from graph.records.dutylog import DAY_STARTS, NIGHT_STARTS
 
     m = re.match(r"^(\d{4}-\d{2}-\d{2}) (day|night)$", str(shift).strip())
     if not m:
