@@ -77,6 +77,8 @@ def test_save_version_reopen_on_both_stores(sample_store, state):
     assert latest.name == "Việt Trấn counterfeits" and latest.status == "closed"
     assert set(latest.chart.sub.nodes) == set(bigger.sub.nodes)
     assert latest.chart.positions == bigger.positions and latest.chart.pinned == {COMPANY}
+    assert bigger.sub.left_out and latest.chart.sub.left_out == bigger.sub.left_out  # "+N more"
+    assert latest.chart.sub.left_out_by_type == bigger.sub.left_out_by_type
     assert [n.text for n in latest.notes] == ["declared WHSU5018375 for transit to Cambodia"]
     assert v1.name == "Việt Trấn transit" and v1.notes == ()
     assert set(v1.chart.sub.nodes) == set(chart(s, hops=1).sub.nodes) != set(bigger.sub.nodes)
