@@ -210,7 +210,8 @@ def test_neo4j_investigations_stay_out_of_the_graph(sample_neo4j, state):
     assert inv.version == 1
 
 
-def test_the_handover_lists_the_shifts_investigations(sample_store, state, tmp_path):
+def test_the_handover_lists_the_shifts_investigations(sample_store, state, tmp_path,
+                                                      monkeypatch):
     from graph.records.dutylog import current_shift
 
     s = sample_store
@@ -235,6 +236,12 @@ def test_the_handover_lists_the_shifts_investigations(sample_store, state, tmp_p
     # another shift does not list it
     actions.log_handover(who("ana"), "2017-06-21 day", md, store=s)
     assert inv.id not in md.read_text(encoding="utf-8")
+    # without a store (`customs-graph log handover`): the configured one's
+    from graph.core.stores import ENV_STORE
+
+    monkeypatch.setenv(ENV_STORE, s.url)
+    actions.log_handover(who("ana"), shift, md)
+    assert inv.id in md.read_text(encoding="utf-8")
 
 
 CONTAINER, DECLARATION, SEIZURE = ("Container:WHSU5018375", "Declaration:500100012345",

@@ -79,12 +79,16 @@ def log_handover(ctx, shift: str, output: Path, *, log=None, store=None) -> dict
 
 
 def shift_investigations(ctx, shift: str, store=None) -> list[dict]:
+    """The investigations of the shift, from where the store keeps them (no store: the
+    configured one when it is a Neo4j, else beside the duty log)."""
+    from graph.core.stores import default_store_url
     from graph.records.investigations import SqliteRecords, in_shift, records_for
 
     admin = ctx.actor.role == "admin"
-    if store is None:
+    if store is None and not default_store_url().startswith(("bolt", "neo4j")):
         with SqliteRecords() as recs:
             return in_shift(recs, shift, ctx.actor.name, admin=admin)
+    store = store or default_store_url()
     with ctx.store(store) as s, records_for(s) as recs:
         return in_shift(recs, shift, ctx.actor.name, admin=admin)
 
