@@ -33,6 +33,10 @@ class Workspace:
         self.sub = Subgraph()
         self.pinned: set[str] = set()
         self.focus: str | None = None
+        self.positions: dict[str, tuple[float, float]] = {}  # where the browser drew them
+        self.placed: dict[str, tuple[float, float]] = {}  # a reopened chart's: drawn there
+        self.investigation = None  # the saved investigation on the chart, if any
+        self.groups: list = []  # collapsed neighbours (graph.records.investigations.Group)
         self._undo: list[Snapshot] = []
         self._redo: list[Snapshot] = []
 

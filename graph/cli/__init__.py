@@ -21,6 +21,7 @@ from typer.core import TyperGroup
 from graph import actions
 from graph.cli import extra as cli_extra
 from graph.cli import import_ as cli_import
+from graph.cli import investigation as cli_investigation
 from graph.cli.bench import bench
 from graph.cli.common import JsonOpt, OtherStoreOpt, StoreOpt, run, uses
 from graph.cli.common import out as _out
@@ -31,9 +32,9 @@ from graph.core.store import DEFAULT_CAP, DEFAULT_ORDER, ORDERS
 from graph.interchange import export as exporter
 
 # --help lists the commands in the order an analyst meets them; admin's last.
-ORDER = ("load", "search", "neighbours", "paths", "queries", "cypher", "analyse", "risk",
-         "resolve", "screen", "export", "case", "case-verify", "log", "app", "demo",
-         "users", "index", "neo4j-import", "bench")
+ORDER = ("load", "search", "neighbours", "paths", "investigation", "queries", "cypher",
+         "analyse", "risk", "resolve", "screen", "export", "case", "case-verify", "log",
+         "app", "demo", "users", "index", "neo4j-import", "bench")
 
 
 class _AnalystOrder(TyperGroup):
@@ -52,6 +53,7 @@ app.add_typer(log_app, name="log")
 app.add_typer(users_app, name="users")
 app.command("bench")(bench)
 cli_extra.register(app)
+cli_investigation.register(app)
 app.command("neo4j-import")(cli_import.neo4j_import)
 
 ParamOpt = Annotated[list[str] | None, typer.Option("--param", "-p", help="k=v, repeatable.")]
