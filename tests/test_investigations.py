@@ -203,10 +203,17 @@ def test_neo4j_investigations_stay_out_of_the_graph(sample_neo4j, state):
     # an analyst's Cypher cannot read another's investigation
     from graph.core.errors import ReadOnlyError
 
+    # ... neither by naming the labels nor by naming none (Community edition cannot
+    # deny a label, so label-less scans and id seeks are refused for everyone)
     for q in (f"MATCH (v:{im.VERSION_LABEL}) RETURN v.body",
-              f"MATCH (i:{im.LABEL})-[:_VERSION]->(v) RETURN v"):
+              f"MATCH (i:{im.LABEL})-[:_VERSION]->(v) RETURN v",
+              "MATCH (n) RETURN n.body", "MATCH (n) WHERE n.body IS NOT NULL RETURN n",
+              "MATCH ()-[r]->(v) RETURN v.body", "MATCH (n) WHERE id(n) = 0 RETURN n.body",
+              "MATCH (n) WHERE elementId(n) = $e RETURN n.body"):
         with pytest.raises(ReadOnlyError):
-            actions.cypher(who("bob"), s, q, {})
+            actions.cypher(who("bob"), s, q, {"e": "4:x:0"} if "$e" in q else {})
+    rows = actions.cypher(who("bob"), s, "MATCH (n:Company) RETURN count(n)", {}).rows
+    assert rows[0][0] > 0  # starting from a label still answers
     assert inv.version == 1
 
 
