@@ -121,6 +121,7 @@ class Workspace:
                 shown += bool(far and (not labels or far.label in labels))
         found = store.expand([node], labels or (), rel_types or (), cap=cap + shown,
                              order=order)
+        _keep_new(found, node_id, set(self.sub.nodes), cap)
         snap = self._checkpoint()
         before = len(self.sub.nodes)
         self.sub.left_out.pop(node_id, None)
@@ -216,3 +217,22 @@ def visible(sub: Subgraph, *, labels=(), rel_types=(), window=None, keep=()) -> 
     nodes = {i: n for i, n in nodes.items() if i in linked or i in keep or i not in had_link}
     return Subgraph(nodes, edges, {k: v for k, v in sub.left_out.items() if k in nodes},
                     {k: v for k, v in sub.left_out_by_type.items() if k in nodes})
+
+
+def _keep_new(found, node_id: str, present: set, cap: int) -> None:
+    """At most `cap` nodes new to the chart, in the order the store ranked them;
+    the rest count as left out (the shown ones may rank lower in another order)."""
+    new = [i for i in found.nodes if i not in present]
+    drop = set(new[cap:])
+    if not drop:
+        return
+    by_type = found.left_out_by_type.setdefault(node_id, {})
+    for k, e in list(found.edges.items()):
+        far = e.target if e.source == node_id else e.source
+        if far in drop:
+            del found.edges[k]
+            kind = f"{e.type}>{found.nodes[far].label}"
+            by_type[kind] = by_type.get(kind, 0) + 1
+    for i in drop:
+        del found.nodes[i]
+    found.left_out[node_id] = found.left_out.get(node_id, 0) + len(drop)
