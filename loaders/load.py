@@ -32,9 +32,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from graph import schema
 from graph.errors import DataError
-from graph.store import Store, dedupe_rows, node_row, rel_identity
+from graph.schema import REF, SEARCH, SOURCE
+from graph.store import Store, node_row, search_text_for
 from graph.text import CONTROLS, UNDECODED, clean, csv_cell, csv_rows, escape
+from loaders.columns import MAPPINGS, check_batch, ends
 from loaders.contract import FILES, OPTIONAL_COLUMNS, FileSpec, Row, RowGraph
+from loaders.tables import Tables
 from loaders.worker import stream_from_child
 
 # Rows per batch. Each COPY into LadybugDB ends with a checkpoint of the tables it
@@ -117,9 +120,12 @@ def default_rejects_path(folder) -> Path:
 
 
 def load_folder(store: Store, folder, *, rejects_file=None, progress: bool = True,
-                batch_rows: int = BATCH_ROWS, parallel: bool | None = None) -> LoadReport:
+                batch_rows: int = BATCH_ROWS, parallel: bool | None = None,
+                per_row: bool = False) -> LoadReport:
     """Load every contract file present in `folder`. `parallel`: check rows in a
-    child process while this one writes (default: for large loads on 2+ cores)."""
+    child process while this one writes (default: for large loads on 2+ cores).
+    `per_row`: check every row with the per-row mapper (the column-wise path's
+    oracle in the tests)."""
     folder = Path(folder)
     rejects_file = Path(rejects_file or default_rejects_path(folder)).resolve()
     if not rejects_file.parent.is_dir():  # found out now, not after the load is written
@@ -138,9 +144,9 @@ def load_folder(store: Store, folder, *, rejects_file=None, progress: bool = Tru
         writing = getattr(store, "writing", None)
         if writing is not None:  # embedded: hold the write lock for the whole load
             with writing():
-                _load_files(store, folder, lines, report, bar, batch_rows, parallel)
+                _load_files(store, folder, lines, report, bar, batch_rows, parallel, per_row)
         else:
-            _load_files(store, folder, lines, report, bar, batch_rows, parallel)
+            _load_files(store, folder, lines, report, bar, batch_rows, parallel, per_row)
     report.counts = store.counts()
     report.seconds = time.perf_counter() - started
     report.rejects_file = str(rejects_file)
@@ -160,67 +166,199 @@ def contract_files(folder: Path) -> list[FileSpec]:
 
 
 class _Fresh:
-    """What this load wrote into tables that were empty when it began.
-
-    Such rows can take the store's bulk path (`insert_*`: COPY FROM, or plain
-    batches with no look-ups) and their foreign keys are checked here instead
-    of in the store. Node keys are kept exactly; relationships by a hash of
-    their identity, since a collision only sends a row down the merging path."""
+    """Which tables were empty when this load began: their rows go in through the
+    store's bulk path (`insert_*`: one COPY FROM per table, or plain batches with
+    no look-ups), foreign keys checked here instead of in the store."""
 
     def __init__(self, store: Store):
         counts = store.counts()
-        self.keys = {lb: set() for lb, n in counts["nodes"].items() if n == 0}
-        self.rels = {rt: set() for rt, n in counts["relationships"].items() if n == 0}
+        self.keys = {lb: True for lb, n in counts["nodes"].items() if n == 0}
+        self.rels = {rt: True for rt, n in counts["relationships"].items() if n == 0}
 
 
-def _load_files(store, folder, lines: dict[str, int], report, bar, batch_rows, parallel):
-    fresh = _Fresh(store)
+def _load_files(store, folder, lines: dict[str, int], report, bar, batch_rows, parallel,
+                per_row):
+    tables = Tables(store)
     names = list(lines)
     if parallel:
-        events = stream_from_child(_checked_files, folder, names, batch_rows)
+        events = stream_from_child(_checked_files, folder, names, batch_rows, per_row)
     else:
-        events = _checked_files(folder, names, batch_rows)
+        events = _checked_files(folder, names, batch_rows, per_row)
     tasks, started = {}, {}
     loaded, fk_rejects = defaultdict(int), defaultdict(list)
+    done = []
     for kind, name, *payload in events:
         if name not in tasks:
             tasks[name] = bar.add_task(name, total=lines[name])
             started[name] = time.perf_counter()
         if kind == "rows":
             rows_seen, prepared = payload
-            loaded[name] += _write_batch(store, name, prepared, fk_rejects[name], fresh)
+            loaded[name] += tables.add(name, prepared, fk_rejects[name])
             bar.update(tasks[name], completed=rows_seen)
             continue
         fr, rejects = payload
-        rejects = sorted(rejects + fk_rejects[name], key=lambda r: r.line)
-        fr.loaded, fr.rejected = loaded[name], len(rejects)
+        fr.loaded = loaded[name]
         fr.seconds = round(time.perf_counter() - started[name], 3)
         bar.update(tasks[name], completed=bar.tasks[tasks[name]].total)
+        done.append((fr, rejects))
+    # One write per table for the whole load, nodes first.
+    t0 = time.perf_counter()
+    task = bar.add_task("writing", total=tables.total())
+    late = tables.write(lambda n: bar.advance(task, n))
+    spent = time.perf_counter() - t0
+    total_rows = sum(fr.rows for fr, _ in done) or 1
+    for fr, rejects in done:
+        rejects = sorted(rejects + fk_rejects[fr.file] + late.get(fr.file, []),
+                         key=lambda r: r.line)
+        fr.rejected = len(rejects)
+        fr.seconds = round(fr.seconds + spent * fr.rows / total_rows, 3)  # its share of the write
         report.files.append(fr)
         report.rejects.extend(rejects)
 
 
-def _checked_files(folder: Path, names: list[str], batch_rows: int):
-    """("rows", file, rows read so far, prepared batch) per batch, then
-    ("done", file, FileReport, rejects) per file; runs in the row checker."""
+def _checked_files(folder: Path, names: list[str], batch_rows: int, per_row: bool = False):
+    """("rows", file, rows read so far, Prepared) per batch, then ("done", file,
+    FileReport, rejects) per file; runs in the row checker."""
     specs = {spec.name: spec for spec in FILES}
     for name in names:
         spec, fr, rejects = specs[name], FileReport(name), []
-        for batch in _batches(Path(folder) / name, spec, fr, rejects, batch_rows):
-            yield "rows", name, fr.rows, _prepare(name, batch)
+        seen: dict[tuple, tuple[int, int]] = {}  # row identity -> (line, digest)
+        for header, batch in _batches(Path(folder) / name, spec, fr, rejects, batch_rows):
+            yield "rows", name, fr.rows, _check_batch(spec, header, batch, rejects, seen, fr,
+                                                      per_row)
         yield "done", name, fr, rejects
 
 
-def _prepare(name: str, batch) -> list:
-    """Per row: (line, needs, node rows, relationship rows), ready to write."""
-    out = []
-    for line, g in batch:
-        src = f"{name}:{line}"
-        nodes = [(label, node_row(label, key, props, src)) for label, key, props in g.nodes]
-        rels = [((rtype, la, lb), {"from": ka, "to": kb, **props, "source": src})
-                for rtype, la, ka, lb, kb, props in g.rels]
-        out.append((line, g.needs, nodes, rels))
+@dataclass
+class Prepared:
+    """A batch's graph: per table (line, order, row) in line order, and the
+    entities each line needs (foreign keys)."""
+    nodes: dict = field(default_factory=lambda: defaultdict(list))
+    rels: dict = field(default_factory=lambda: defaultdict(list))
+    needs: list = field(default_factory=list)  # (line, [(label, key, field), ...])
+    rows: int = 0  # rows that passed their own checks
+
+
+def _check_batch(spec: FileSpec, header, batch, rejects, seen, fr,
+                 per_row: bool = False) -> Prepared:
+    """Rows of one batch, checked column-wise where the file has a mapping; the
+    rows it flags (and every row of a file without one) go through the per-row
+    mapper, which names the field and reason of each reject."""
+    out = Prepared()
+    mapping = None if per_row else MAPPINGS.get(spec.name)
+    by_row: list[tuple[int, RowGraph]] = []
+    if mapping is None:
+        for line, values in batch:
+            g = _check_row(spec, header, values, line, rejects, seen, fr)
+            if g is not None:
+                by_row.append((line, g))
+    else:
+        plain = [(line, values) for line, values in batch
+                 if len(values) == len(header) and not _SUSPECT.search("".join(values))]
+        cols, bad = check_batch(mapping, header, [v for _, v in plain])
+        bad_set = set(bad)
+        position = {line: j for j, (line, _) in enumerate(plain)}
+        key_idx = [header.index(k) if k in header else None for k in spec.key]
+        good = []
+        for line, values in batch:  # in line order: duplicates are judged as before
+            j = position.get(line)
+            if j is None or j in bad_set:
+                g = _check_row(spec, header, values, line, rejects, seen, fr)
+                if g is not None:
+                    by_row.append((line, g))
+            elif not spec.key or _first_seen(spec, values, key_idx, line, rejects, seen, fr):
+                good.append(j)
+        _map_columns(spec.name, mapping, cols, [line for line, _ in plain], good, out)
+        out.rows += len(good)
+    for line, g in by_row:
+        _add_row_graph(spec.name, line, g, out)
+    out.rows += len(by_row)
+    for rows in (*out.nodes.values(), *out.rels.values()):
+        rows.sort(key=itemgetter(0, 1))
+    out.needs.sort(key=itemgetter(0))
     return out
+
+
+def _first_seen(spec, values, key_idx, line, rejects, seen, fr) -> bool:
+    """Whether a row that passed its checks is the first of its identity (a
+    repeat is counted, a conflicting one rejected), as _check_row judges it."""
+    ident = tuple((values[i] if i is not None else "").strip() for i in key_idx)
+    payload = hash(tuple(v.strip() for v in values))
+    if ident in seen:
+        first_line, first_payload = seen[ident]
+        if first_payload == payload:
+            fr.duplicates += 1
+            return False
+        rejects.append(Reject(spec.name, line, ",".join(spec.key), "/".join(ident),
+                              f"duplicate of line {first_line} with different values; "
+                              "first kept"))
+        return False
+    seen[ident] = (line, payload)
+    return True
+
+
+def _map_columns(name: str, mapping, cols: dict, lines: list, good: list, out: Prepared):
+    src = {j: f"{name}:{lines[j]}" for j in good}
+    for order, nm in enumerate(mapping.nodes):
+        lb = schema.label(nm.label)
+        keys = cols[nm.key]
+        pcols = [(p, cols[c]) for p, c in nm.props.items()]
+        blank = [p for p in lb.props if p != lb.key and p not in nm.props]
+        memo: dict = {}
+        dest = out.nodes[nm.label]
+        for j in good:
+            k = keys[j]
+            if k is None:
+                continue
+            row = dict.fromkeys(blank)
+            for p, c in pcols:
+                row[p] = c[j]
+            row[lb.key] = k
+            row[SOURCE] = src[j]
+            row[REF] = schema.make_ref(lb.name, k)
+            row[SEARCH] = _search(lb, row, memo)
+            dest.append((lines[j], order, row))
+    for order, rm in enumerate(mapping.rels):
+        acol, bcol = cols[rm.a[1]], cols[rm.b[1]]
+        pcols = [(p, cols[c]) for p, c in rm.props.items()]
+        dest = out.rels[ends(rm)]
+        for j in good:
+            a, b = acol[j], bcol[j]
+            if a is None or b is None:
+                continue
+            row = {"from": a, "to": b}
+            for p, c in pcols:
+                row[p] = c[j]
+            row[SOURCE] = src[j]
+            dest.append((lines[j], order, row))
+    if mapping.needs:
+        ncols = [(nd.label, cols[nd.column], nd.field) for nd in mapping.needs]
+        for j in good:
+            needs = [(lb, c[j], f) for lb, c, f in ncols if c[j] is not None]
+            out.needs.append((lines[j], needs))
+
+
+def _search(lb, row: dict, memo: dict):
+    """search_text as node_row sets it (None when a searchable property is
+    missing), worked out once per distinct set of searchable values."""
+    vals = tuple(row.get(p) for p in lb.search)
+    if any(v is None for v in vals):
+        return None
+    got = memo.get(vals)
+    if got is None:
+        got = memo[vals] = search_text_for(lb.name, row)
+    return got
+
+
+def _add_row_graph(name: str, line: int, g: RowGraph, out: Prepared) -> None:
+    src = f"{name}:{line}"
+    for order, (label, key, props) in enumerate(g.nodes):
+        out.nodes[label].append((line, order, node_row(label, key, props, src)))
+    for order, (rtype, la, ka, lb, kb, props) in enumerate(g.rels):
+        out.rels[(rtype, la, lb)].append((line, order, {"from": ka, "to": kb, **props,
+                                                         "source": src}))
+    if g.needs:
+        out.needs.append((line, list(g.needs)))
 
 
 def _count_rows(path: Path) -> int:
@@ -229,8 +367,7 @@ def _count_rows(path: Path) -> int:
 
 
 def _batches(path: Path, spec: FileSpec, fr: FileReport, rejects: list, batch_rows: int):
-    """Yield lists of (line, RowGraph) for rows that passed their own checks."""
-    seen: dict[tuple, tuple[int, int]] = {}  # row identity -> (line, digest)
+    """Yield (header, [(line, values), ...]) for the readable rows of a file."""
     with open(path, "rb") as raw:
         start = raw.read(4)
         for bom, encoding in _OTHER_BOMS:
@@ -260,20 +397,18 @@ def _batches(path: Path, spec: FileSpec, fr: FileReport, rejects: list, batch_ro
             rejects.append(Reject(spec.name, 1, ",".join(missing), ",".join(header),
                                   f"missing column(s): {', '.join(missing)}; nothing loaded"))
             return
-        batch: list[tuple[int, RowGraph]] = []
+        batch: list[tuple[int, list]] = []
         for start, values, error in csv_rows(reader):  # blank lines are not rows
             fr.rows += 1
             if error is not None:
                 rejects.append(Reject(spec.name, start, "", "", f"unreadable CSV: {error}"))
                 continue
-            graph = _check_row(spec, header, values, start, rejects, seen, fr)
-            if graph is not None:
-                batch.append((start, graph))
+            batch.append((start, values))
             if len(batch) >= batch_rows:
-                yield batch
+                yield header, batch
                 batch = []
         if batch:
-            yield batch
+            yield header, batch
 
 
 def _check_row(spec, header, values, line, rejects, seen, fr) -> RowGraph | None:
@@ -329,79 +464,6 @@ def _bad_bytes(spec, raw, line, rejects) -> None:
             rejects.append(Reject(spec.name, line, name, value, "holds a NUL byte"))
             return None
     return None
-
-
-def _write_batch(store: Store, name: str, prepared: list, rejects: list,
-                 fresh: _Fresh) -> int:
-    """Write one prepared batch; returns the rows loaded."""
-    # Foreign keys: an entity the row needs must exist in the store or be made
-    # by this same batch.
-    made: dict[str, set] = defaultdict(set)
-    wanted: dict[str, set] = defaultdict(set)
-    for _, needs, nodes, _rels in prepared:
-        for label, row in nodes:
-            made[label].add(row[schema.label(label).key])
-        for label, key, _f in needs:
-            wanted[label].add(key)
-    known = {}
-    for label, keys in wanted.items():
-        ours = made[label] | (keys & fresh.keys.get(label, set()))
-        # Keys this load did not write may still be stored (by another writer).
-        known[label] = ours | store.existing_keys(label, keys - ours) if keys - ours else ours
-    nodes: dict[str, list] = defaultdict(list)
-    rels: dict[tuple, list] = defaultdict(list)
-    loaded = 0
-    for line, needs, node_rows, rel_rows in prepared:
-        miss = next(((lb, k, f) for lb, k, f in needs if k not in known[lb]), None)
-        if miss:
-            lb, k, f = miss
-            rejects.append(Reject(name, line, f, k, f"unknown {lb} {k!r}: not in the "
-                                  "store nor loaded before this row"))
-            continue
-        loaded += 1
-        for label, row in node_rows:
-            nodes[label].append(row)
-        for ends, row in rel_rows:
-            rels[ends].append(row)
-    for label, rows in nodes.items():
-        _write_nodes(store, label, rows, fresh.keys.get(label))
-    for (rtype, la, lb), rows in rels.items():
-        for row, end in _write_rels(store, rtype, la, lb, rows, fresh.rels.get(rtype)):
-            # a safety net: foreign keys were checked above
-            line = int(row["source"].rsplit(":", 1)[1])
-            rejects.append(Reject(name, line, "", f"{row['from']}->{row['to']}",
-                                  f"{rtype}: the {end} end is not in the store"))
-    return loaded
-
-
-def _write_nodes(store: Store, label: str, rows: list, seen: set | None) -> None:
-    if seen is None:
-        store.upsert_nodes(label, rows)
-        return
-    key = schema.label(label).key
-    rows = dedupe_rows(rows, itemgetter(key))
-    store.insert_nodes(label, [r for r in rows if r[key] not in seen])
-    again = [r for r in rows if r[key] in seen]
-    seen.update(r[key] for r in rows)
-    if again:  # written by an earlier batch of this load: merged, not inserted
-        store.upsert_nodes(label, again)
-
-
-def _write_rels(store: Store, rtype: str, la: str, lb: str, rows: list,
-                seen: set | None) -> list:
-    """Write relationship rows; returns (row, missing end) for rows not written."""
-    if seen is None:
-        return store.upsert_relationships(rtype, la, lb, rows).missing
-    ident = rel_identity(schema.rel_type(rtype))
-    rows = dedupe_rows(rows, ident)
-    marks = [hash((la, lb, ident(r))) for r in rows]
-    new = [r for r, m in zip(rows, marks, strict=True) if m not in seen]
-    again = [r for r, m in zip(rows, marks, strict=True) if m in seen]
-    missing = store.insert_relationships(rtype, la, lb, new).missing
-    seen.update(marks)
-    if again:
-        missing += store.upsert_relationships(rtype, la, lb, again).missing
-    return missing
 
 
 def write_rejects(rejects: list[Reject], path) -> None:
