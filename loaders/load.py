@@ -27,17 +27,19 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from graph import schema
 from graph.errors import DataError
 from graph.schema import REF, SEARCH, SOURCE
-from graph.store import Store, node_row, search_text_for
-from graph.text import CONTROLS, UNDECODED, clean, csv_cell, csv_rows, escape
+from graph.store import Store, node_row
+from graph.text import CONTROLS, UNDECODED, clean, csv_cell, csv_rows, escape, search_text
 from loaders.columns import MAPPINGS, check_batch, ends
 from loaders.contract import FILES, OPTIONAL_COLUMNS, FileSpec, Row, RowGraph
-from loaders.tables import Tables
+from loaders.tables import ARROW_TYPES, Tables, node_columns, rel_columns, to_arrow
 from loaders.worker import stream_from_child
 
 # Rows per batch. Each COPY into LadybugDB ends with a checkpoint of the tables it
@@ -51,6 +53,7 @@ _SUSPECT = re.compile(f"[{CONTROLS}]")  # NUL, undecodable bytes, other control 
 _OTHER_BOMS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
                (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))
 REJECT_COLUMNS = ("file", "line", "field", "value", "reason")
+_ORDER = {"_line": "int", "_order": "int"}
 
 
 @dataclass
@@ -231,10 +234,13 @@ def _checked_files(folder: Path, names: list[str], batch_rows: int, per_row: boo
 
 @dataclass
 class Prepared:
-    """A batch's graph: per table (line, order, row) in line order, and the
-    entities each line needs (foreign keys)."""
-    nodes: dict = field(default_factory=lambda: defaultdict(list))
-    rels: dict = field(default_factory=lambda: defaultdict(list))
+    """A batch's graph: per table, Arrow tables with each row's line and its
+    place in the row (to keep the per-row order), and the entities each line
+    needs (foreign keys)."""
+    nodes: dict = field(default_factory=lambda: defaultdict(list))  # label -> Arrow tables
+    rels: dict = field(default_factory=lambda: defaultdict(list))  # (type, a, b) -> tables
+    row_nodes: dict = field(default_factory=lambda: defaultdict(list))  # from the per-row path
+    row_rels: dict = field(default_factory=lambda: defaultdict(list))
     needs: list = field(default_factory=list)  # (line, [(label, key, field), ...])
     rows: int = 0  # rows that passed their own checks
 
@@ -273,8 +279,11 @@ def _check_batch(spec: FileSpec, header, batch, rejects, seen, fr,
     for line, g in by_row:
         _add_row_graph(spec.name, line, g, out)
     out.rows += len(by_row)
-    for rows in (*out.nodes.values(), *out.rels.values()):
-        rows.sort(key=itemgetter(0, 1))
+    for label, rows in out.row_nodes.items():
+        out.nodes[label].append(to_arrow(rows, {**node_columns(label), **_ORDER}))
+    for ident, rows in out.row_rels.items():
+        out.rels[ident].append(to_arrow(rows, {**rel_columns(ident[0]), **_ORDER}))
+    out.row_nodes, out.row_rels = {}, {}
     out.needs.sort(key=itemgetter(0))
     return out
 
@@ -298,65 +307,98 @@ def _first_seen(spec, values, key_idx, line, rejects, seen, fr) -> bool:
 
 
 def _map_columns(name: str, mapping, cols: dict, lines: list, good: list, out: Prepared):
-    src = {j: f"{name}:{lines[j]}" for j in good}
+    """Node and relationship tables of the good rows, built a column at a time."""
+    taken: dict[str, list] = {}
+
+    def col(c):  # a checked column, good rows only
+        if c not in taken:
+            v = cols[c]
+            taken[c] = [v[j] for j in good]
+        return taken[c]
+
+    line_col = pa.array(col_of(lines, good), pa.int64())
+    src = pc.binary_join_element_wise(pa.scalar(f"{name}:"), pc.cast(line_col, pa.string()), "")
     for order, nm in enumerate(mapping.nodes):
         lb = schema.label(nm.label)
-        keys = cols[nm.key]
-        pcols = [(p, cols[c]) for p, c in nm.props.items()]
-        blank = [p for p in lb.props if p != lb.key and p not in nm.props]
-        memo: dict = {}
-        dest = out.nodes[nm.label]
-        for j in good:
-            k = keys[j]
-            if k is None:
-                continue
-            row = dict.fromkeys(blank)
-            for p, c in pcols:
-                row[p] = c[j]
-            row[lb.key] = k
-            row[SOURCE] = src[j]
-            row[REF] = schema.make_ref(lb.name, k)
-            row[SEARCH] = _search(lb, row, memo)
-            dest.append((lines[j], order, row))
+        key = pa.array(col(nm.key), pa.string())
+        data = {}
+        for p, kind in node_columns(lb.name).items():
+            if p == lb.key:
+                data[p] = key
+            elif p in nm.props:
+                data[p] = pa.array(col(nm.props[p]), ARROW_TYPES[kind])
+            elif p == SOURCE:
+                data[p] = src
+            elif p == REF:
+                data[p] = pc.binary_join_element_wise(pa.scalar(f"{lb.name}:"), key, "")
+            elif p == SEARCH:
+                data[p] = pa.array(_search_column(lb, nm, col), pa.string())
+            else:
+                data[p] = pa.nulls(len(good), ARROW_TYPES[kind])
+        _put(out.nodes, nm.label, data, line_col, order, pc.is_valid(key))
     for order, rm in enumerate(mapping.rels):
-        acol, bcol = cols[rm.a[1]], cols[rm.b[1]]
-        pcols = [(p, cols[c]) for p, c in rm.props.items()]
-        dest = out.rels[ends(rm)]
-        for j in good:
-            a, b = acol[j], bcol[j]
-            if a is None or b is None:
-                continue
-            row = {"from": a, "to": b}
-            for p, c in pcols:
-                row[p] = c[j]
-            row[SOURCE] = src[j]
-            dest.append((lines[j], order, row))
+        a, b = pa.array(col(rm.a[1]), pa.string()), pa.array(col(rm.b[1]), pa.string())
+        data = {}
+        for p, kind in rel_columns(rm.rtype).items():
+            if p == "from":
+                data[p] = a
+            elif p == "to":
+                data[p] = b
+            elif p in rm.props:
+                data[p] = pa.array(col(rm.props[p]), ARROW_TYPES[kind])
+            elif p == SOURCE:
+                data[p] = src
+            else:
+                data[p] = pa.nulls(len(good), ARROW_TYPES[kind])
+        _put(out.rels, ends(rm), data, line_col, order, pc.and_(pc.is_valid(a), pc.is_valid(b)))
     if mapping.needs:
-        ncols = [(nd.label, cols[nd.column], nd.field) for nd in mapping.needs]
-        for j in good:
-            needs = [(lb, c[j], f) for lb, c, f in ncols if c[j] is not None]
-            out.needs.append((lines[j], needs))
+        ncols = [(nd.label, col(nd.column), nd.field) for nd in mapping.needs]
+        for i, line in enumerate(col_of(lines, good)):
+            out.needs.append((line, [(lb, c[i], f) for lb, c, f in ncols if c[i] is not None]))
 
 
-def _search(lb, row: dict, memo: dict):
+def col_of(values: list, good: list) -> list:
+    return [values[j] for j in good]
+
+
+def _put(tables: dict, name, data: dict, line_col, order: int, mask) -> None:
+    data["_line"] = line_col
+    data["_order"] = pa.array([order] * len(line_col), pa.int64())
+    table = pa.table(data).filter(mask)
+    if table.num_rows:
+        tables[name].append(table)
+
+
+def _search_column(lb, nm, col) -> list:
     """search_text as node_row sets it (None when a searchable property is
-    missing), worked out once per distinct set of searchable values."""
-    vals = tuple(row.get(p) for p in lb.search)
-    if any(v is None for v in vals):
-        return None
-    got = memo.get(vals)
-    if got is None:
-        got = memo[vals] = search_text_for(lb.name, row)
-    return got
+    missing), worked out once per distinct set of values."""
+    if any(p != lb.key and p not in nm.props for p in lb.search):
+        return [None] * len(col(nm.key))  # a property this file does not give
+    keys = col(nm.key)
+    rest = [col(nm.props[p]) for p in lb.search if p != lb.key]
+    full = [col(nm.key if p == lb.key else nm.props[p]) for p in lb.search]
+    memo: dict = {}
+    out = []
+    for i, k in enumerate(keys):
+        if any(c[i] is None for c in full):
+            out.append(None)
+            continue
+        vals = (k, *(c[i] for c in rest))
+        got = memo.get(vals)
+        if got is None:
+            got = memo[vals] = search_text(list(vals))
+        out.append(got)
+    return out
 
 
 def _add_row_graph(name: str, line: int, g: RowGraph, out: Prepared) -> None:
     src = f"{name}:{line}"
     for order, (label, key, props) in enumerate(g.nodes):
-        out.nodes[label].append((line, order, node_row(label, key, props, src)))
+        row = node_row(label, key, props, src)
+        out.row_nodes[label].append({**row, "_line": line, "_order": order})
     for order, (rtype, la, ka, lb, kb, props) in enumerate(g.rels):
-        out.rels[(rtype, la, lb)].append((line, order, {"from": ka, "to": kb, **props,
-                                                         "source": src}))
+        out.row_rels[(rtype, la, lb)].append({"from": ka, "to": kb, **props, "source": src,
+                                              "_line": line, "_order": order})
     if g.needs:
         out.needs.append((line, list(g.needs)))
 

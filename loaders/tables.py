@@ -24,7 +24,7 @@ from graph import schema
 from graph.schema import FLOAT, INT, SOURCE, STR
 from graph.store import Store, dedupe_rows, rel_identity
 
-_TYPES = {STR: pa.string(), INT: pa.int64(), FLOAT: pa.float64()}
+ARROW_TYPES = {STR: pa.string(), INT: pa.int64(), FLOAT: pa.float64()}
 MERGE_CHUNK = 100_000  # rows per call on the merging path
 
 
@@ -37,7 +37,7 @@ def rel_columns(rtype: str) -> dict[str, str]:
 
 
 def to_arrow(rows: list[dict], cols: dict[str, str]) -> pa.Table:
-    return pa.table({c: pa.array([r.get(c) for r in rows], type=_TYPES[k])
+    return pa.table({c: pa.array([r.get(c) for r in rows], type=ARROW_TYPES[k])
                      for c, k in cols.items()})
 
 
@@ -76,10 +76,11 @@ class Tables:
         rows accepted. Rejects go to `rejects`."""
         from loaders.load import Reject
 
+        nodes = {label: _batch_table(parts) for label, parts in prep.nodes.items()}
+        rels = {ident: _batch_table(parts) for ident, parts in prep.rels.items()}
         made: dict[str, set] = defaultdict(set)
-        for label, rows in prep.nodes.items():
-            key = schema.label(label).key
-            made[label] = {r[key] for _, _, r in rows}
+        for label, table in nodes.items():
+            made[label] = set(table[schema.label(label).key].to_pylist())
         wanted: dict[str, set] = defaultdict(set)
         for _, needs in prep.needs:
             for label, key, _f in needs:
@@ -90,26 +91,29 @@ class Tables:
             rest = keys - ours
             # Keys this load did not make may be stored (an earlier load, another writer).
             known[label] = ours | self.store.existing_keys(label, rest) if rest else ours
-        dropped = set()
+        dropped = []
         for line, needs in prep.needs:
             miss = next(((lb, k, f) for lb, k, f in needs if k not in known[lb]), None)
             if miss:
                 lb, k, f = miss
                 rejects.append(Reject(name, line, f, k, f"unknown {lb} {k!r}: not in the "
                                       "store nor loaded before this row"))
-                dropped.add(line)
-        for label, rows in prep.nodes.items():
+                dropped.append(line)
+        gone = pa.array(dropped, pa.int64())
+        for label, table in nodes.items():
             lb = schema.label(label)
-            kept = [r for line, _, r in rows if line not in dropped]
-            kept = dedupe_rows(kept, lambda r, k=lb.key: r[k])
-            self.keys[label].update(r[lb.key] for r in kept)
-            if kept:
-                self.parts[("node", label)].append(to_arrow(kept, node_columns(label)))
-        for (rtype, la, lb), rows in prep.rels.items():
-            kept = [r for line, _, r in rows if line not in dropped]
-            kept = dedupe_rows(kept, rel_identity(schema.rel_type(rtype)))
-            if kept:
-                self.parts[("rel", rtype, la, lb)].append(to_arrow(kept, rel_columns(rtype)))
+            table = _kept(table, gone)
+            table = dedupe_table(table, [lb.key], lambda r, k=lb.key: r[k], node_columns(label))
+            self.keys[label].update(table[lb.key].to_pylist())
+            if table.num_rows:
+                self.parts[("node", label)].append(table)
+        for (rtype, la, lb), table in rels.items():
+            rt = schema.rel_type(rtype)
+            table = _kept(table, gone)
+            table = dedupe_table(table, ["from", "to", *rt.key], rel_identity(rt),
+                                 rel_columns(rtype))
+            if table.num_rows:
+                self.parts[("rel", rtype, la, lb)].append(table)
         return prep.rows - len(dropped)
 
     def write(self, advance) -> dict[str, list]:
@@ -166,6 +170,18 @@ class Tables:
         for chunk in _chunks(table):
             missing += store.upsert_relationships(rtype, la, lb, chunk).missing
         return missing
+
+
+def _batch_table(parts: list) -> pa.Table:
+    """A batch's rows of one table in the order the per-row path makes them."""
+    table = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
+    return table.sort_by([("_line", "ascending"), ("_order", "ascending")])
+
+
+def _kept(table: pa.Table, gone: pa.Array) -> pa.Table:
+    if len(gone):
+        table = table.filter(pc.invert(pc.is_in(table["_line"], value_set=gone)))
+    return table.drop_columns(["_line", "_order"])
 
 
 def _chunks(table: pa.Table):
