@@ -30,7 +30,16 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
 from graph import schema
 from graph.errors import DataError
@@ -109,6 +118,13 @@ class LoadReport:
         }
 
 
+class RowsPerSecond(ProgressColumn):
+    """Rows per second of a task, as rich measures it over its last updates."""
+
+    def render(self, task) -> Text:
+        return Text(f"{task.speed:,.0f} rows/s" if task.speed else "", style="progress.data.speed")
+
+
 def default_rejects_path(folder) -> Path:
     """Where a load's rejects go unless told: a file of their own per load in the
     state folder (beside the duty log), never whatever folder the analyst stands in."""
@@ -142,7 +158,8 @@ def load_folder(store: Store, folder, *, rejects_file=None, progress: bool = Tru
     started = time.perf_counter()
     console = Console(file=sys.stderr)
     with Progress(TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, disable=not progress,
+                  RowsPerSecond(), TimeElapsedColumn(), TimeRemainingColumn(),
+                  console=console, disable=not progress,
                   transient=False) as bar:
         writing = getattr(store, "writing", None)
         if writing is not None:  # embedded: hold the write lock for the whole load

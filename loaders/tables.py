@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 from graph import schema
 from graph.schema import FLOAT, INT, SOURCE, STR
 from graph.store import Store, dedupe_rows, rel_identity
+from loaders.columns import MAPPINGS
 
 ARROW_TYPES = {STR: pa.string(), INT: pa.int64(), FLOAT: pa.float64()}
 MERGE_CHUNK = 100_000  # rows per call on the merging path
@@ -65,7 +66,9 @@ class Tables:
 
         self.store = store
         self.fresh = _Fresh(store)
-        self.keys: dict[str, set] = defaultdict(set)  # node keys accepted by this load
+        # Keys this load accepted, kept as sets for the labels rows often need;
+        # others (a seizure link's target) are looked for in the gathered tables.
+        self.keys: dict[str, set] = {label: set() for label in _OFTEN_NEEDED}
         self.parts: dict[tuple, list] = defaultdict(list)
 
     def total(self) -> int:
@@ -87,7 +90,7 @@ class Tables:
                 wanted[label].add(key)
         known = {}
         for label, keys in wanted.items():
-            ours = made[label] | (keys & self.keys[label])
+            ours = made[label] | self._accepted(label, keys)
             rest = keys - ours
             # Keys this load did not make may be stored (an earlier load, another writer).
             known[label] = ours | self.store.existing_keys(label, rest) if rest else ours
@@ -104,7 +107,8 @@ class Tables:
             lb = schema.label(label)
             table = _kept(table, gone)
             table = dedupe_table(table, [lb.key], lambda r, k=lb.key: r[k], node_columns(label))
-            self.keys[label].update(table[lb.key].to_pylist())
+            if label in self.keys:
+                self.keys[label].update(table[lb.key].to_pylist())
             if table.num_rows:
                 self.parts[("node", label)].append(table)
         for (rtype, la, lb), table in rels.items():
@@ -115,6 +119,16 @@ class Tables:
             if table.num_rows:
                 self.parts[("rel", rtype, la, lb)].append(table)
         return prep.rows - len(dropped)
+
+    def _accepted(self, label: str, keys: set) -> set:
+        if label in self.keys:
+            return keys & self.keys[label]
+        wanted = pa.array(sorted(keys), pa.string())
+        found: set = set()
+        key = schema.label(label).key
+        for part in self.parts.get(("node", label), ()):
+            found.update(part[key].filter(pc.is_in(part[key], value_set=wanted)).to_pylist())
+        return found
 
     def write(self, advance) -> dict[str, list]:
         """Write every table once, nodes first; returns rejects found only now
@@ -200,5 +214,6 @@ def _insert(fn, args, table: pa.Table) -> list:
     return missing
 
 
+_OFTEN_NEEDED = {nd.label for m in MAPPINGS.values() for nd in m.needs} | {"Seizure"}
 _LABEL_ORDER = {lb.name: i for i, lb in enumerate(schema.LABELS)}
 _REL_ORDER = {rt.name: i for i, rt in enumerate(schema.REL_TYPES)}
