@@ -22,8 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graph import analytics, export  # noqa: E402
-from graph.model import Edge, Node, Subgraph  # noqa: E402
+from graph.analysis import analytics
+from graph.core.model import Edge, Node, Subgraph  # noqa: E402
+from graph.interchange import export  # noqa: E402
 
 # share of nodes per label
 MIX = {"Person": 0.40, "Flight": 0.15, "Booking": 0.10, "Phone": 0.12, "Email": 0.06,

@@ -47,7 +47,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graph.store import ENV_STORE, open_store  # noqa: E402
+from graph.core.stores import ENV_STORE, open_store  # noqa: E402
 
 DEFAULT_REF = "Flight:VN18@2017-03-19"
 

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graph.store import ENV_STORE, open_store  # noqa: E402
+from graph.core.stores import ENV_STORE, open_store  # noqa: E402
 
 PAGES = ("Paths", "Route finder", "Timeline & map", "Analysis", "Saved queries",
          "Cypher console", "Duty log", "Export")

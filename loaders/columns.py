@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from graph import schema
+from graph.core import schema
 from loaders import fields as F
 from loaders.contract import flight_key
 

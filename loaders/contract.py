@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from graph import schema
-from graph.errors import DataError, SchemaError
+from graph.core import schema
+from graph.core.errors import DataError, SchemaError
 from loaders import fields as F
 
 

@@ -22,7 +22,7 @@ import pycountry
 from stdnum import iso6346
 from stdnum.exceptions import ValidationError
 
-from graph.text import fold
+from graph.core.text import fold
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$")
@@ -30,7 +30,7 @@ _FLIGHT_NO = re.compile(r"^([A-Z0-9]{2})(\d{1,4}[A-Z]?)$")
 _LOCODE = re.compile(r"^([A-Z]{2})([A-Z2-9]{3})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PNR = re.compile(r"^[A-Z0-9]{5,8}$")
-_HS_DIR = Path(__file__).resolve().parent.parent / "graph" / "data"
+_HS_DIR = Path(__file__).resolve().parent.parent / "graph" / "core" / "data"
 # Checks of values that repeat across rows (dates, flights, airports, ports)
 # are remembered: a million travel rows name a few thousand flights.
 _memo = lru_cache(maxsize=1 << 16)

@@ -20,10 +20,11 @@ from collections import defaultdict
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graph import schema
-from graph.schema import FLOAT, INT, SOURCE, STR
-from graph.store import Store, dedupe_rows, rel_identity
+from graph.core import schema
+from graph.core.schema import FLOAT, INT, SOURCE, STR
+from graph.core.store import Store, dedupe_rows, rel_identity
 from loaders.columns import MAPPINGS
+from loaders.rejects import Reject
 
 ARROW_TYPES = {STR: pa.string(), INT: pa.int64(), FLOAT: pa.float64()}
 MERGE_CHUNK = 100_000  # rows per call on the merging path
@@ -60,10 +61,19 @@ def dedupe_table(table: pa.Table, ident: list[str], ident_fn, cols) -> pa.Table:
     return pa.concat_tables([keep, to_arrow(merged, cols)])
 
 
+class _Fresh:
+    """Which tables were empty when this load began: their rows go in through the
+    store's bulk path (`insert_*`: one COPY FROM per table, or plain batches with
+    no look-ups), foreign keys checked here instead of in the store."""
+
+    def __init__(self, store: Store):
+        counts = store.counts()
+        self.keys = {lb: True for lb, n in counts["nodes"].items() if n == 0}
+        self.rels = {rt: True for rt, n in counts["relationships"].items() if n == 0}
+
+
 class Tables:
     def __init__(self, store: Store):
-        from loaders.load import _Fresh
-
         self.store = store
         self.fresh = _Fresh(store)
         # Keys this load accepted, kept as sets for the labels rows often need;
@@ -77,8 +87,6 @@ class Tables:
     def add(self, name: str, prep, rejects: list) -> int:
         """Check a prepared batch's foreign keys and keep its rows; returns the
         rows accepted. Rejects go to `rejects`."""
-        from loaders.load import Reject
-
         nodes = {label: _batch_table(parts) for label, parts in prep.nodes.items()}
         rels = {ident: _batch_table(parts) for ident, parts in prep.rels.items()}
         made: dict[str, set] = defaultdict(set)
@@ -133,8 +141,6 @@ class Tables:
     def write(self, advance) -> dict[str, list]:
         """Write every table once, nodes first; returns rejects found only now
         (an end gone from the store meanwhile), per file."""
-        from loaders.load import Reject
-
         late: dict[str, list] = defaultdict(list)
         node_tables = [k for k in self.parts if k[0] == "node"]
         rel_tables = [k for k in self.parts if k[0] == "rel"]

@@ -12,6 +12,11 @@
 // view: table
 // alert: false
 // tags: identifiers, people, companies
+// The identifiers a company holds first (the default), then all their holders:
+// aggregating every holder of every identifier took seconds at 100,000 persons.
+MATCH (x)-[:HAS_PHONE|HAS_EMAIL|HAS_ADDRESS]->(i)
+WHERE NOT $with_company OR x.company_id IS NOT NULL
+WITH DISTINCT i
 MATCH (o)-[:HAS_PHONE|HAS_EMAIL|HAS_ADDRESS]->(i)
 WITH i,
      CASE WHEN i.number IS NOT NULL THEN 'phone'

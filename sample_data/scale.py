@@ -8,7 +8,7 @@ persons/50), officers, containers, declarations with their items and
 containers, seizures and their links, plus the customs_offices.csv and
 ports.csv extension files. Every row is valid for the loader: ISO 6346 check
 digits from python-stdnum, IATA codes from airportsdata, HS codes from
-graph/data/harmonized-system.csv, E.164 numbers libphonenumber accepts as
+graph/core/data/harmonized-system.csv, E.164 numbers libphonenumber accepts as
 possible. Traffic is skewed the way real traffic is (Zipf-like): a few hub
 airports, busy routes, busy companies, popular commodities.
 
@@ -37,7 +37,7 @@ import airportsdata
 from stdnum import iso6346
 
 HERE = Path(__file__).resolve().parent
-HS_FILE = HERE.parent / "graph" / "data" / "harmonized-system.csv"
+HS_FILE = HERE.parent / "graph" / "core" / "data" / "harmonized-system.csv"
 SEED = 20260101
 FIRST_DAY = dt.date(2016, 1, 1)
 DAYS = 730

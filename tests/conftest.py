@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.store import open_store
+from graph.core.stores import open_store
 from loaders.load import load_folder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +64,7 @@ def browser():
 def local_officer(tmp_path, monkeypatch):
     """A state folder of the test's own (duty log, users file), used as the OS
     user, with no user name or password in the environment."""
-    from graph import users
+    from graph.records import users
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # the state: tmp_path/customs-graph
     monkeypatch.delenv(users.ENV_USER, raising=False)

@@ -1,5 +1,5 @@
 """The door (graph/actions): every command and every page goes through registered
-actions; every action, for every role, is allowed or refused as graph.users.PERMISSIONS
+actions; every action, for every role, is allowed or refused as graph.records.users.PERMISSIONS
 says, masked where it must be, and audited once with its outcome."""
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 import typer
 
-from graph import actions, audit, users
+from graph import actions
 from graph.actions import ACTIONS, Nobody
-from graph.model import Node
+from graph.core.model import Node
+from graph.records import audit, users
 from tests.test_app_auth import downloads  # noqa: F401 - a fixture
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,7 +104,7 @@ CALL_SITE_CHECKS = {"require", "users.require", "auth.require", "cli_user", "use
 def test_no_caller_checks_roles_or_writes_the_trail_itself():
     """The CLI and the app are thin callers: no role check and no audit record outside
     the door (the sign-in gate records sign-ins)."""
-    callers = [*ROOT.glob("graph/cli*.py"), ROOT / "graph" / "bench.py", *ROOT.glob("ui/*.py"),
+    callers = [*ROOT.glob("graph/cli/*.py"), *ROOT.glob("graph/bench/*.py"), *ROOT.glob("ui/*.py"),
                *ROOT.glob("ui/pages/*.py"), ROOT / "app.py"]
     found = {}
     for path in callers:
@@ -247,7 +248,7 @@ def test_every_action_is_in_the_matrix():
 
 @pytest.fixture(scope="module")
 def mini_url(tmp_path_factory):
-    from graph.store import open_store
+    from graph.core.stores import open_store
     from loaders.load import load_folder
 
     folder = tmp_path_factory.mktemp("mini")
@@ -284,7 +285,7 @@ def env(sample_lbug_url, mini_url, users_file, tmp_path, monkeypatch):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(CALLS))
 def test_the_door_allows_refuses_and_records(name, role, env):
-    """Allowed or refused as graph.users.PERMISSIONS says, and one audit record with
+    """Allowed or refused as graph.records.users.PERMISSIONS says, and one audit record with
     the outcome either way."""
     before = len(audit.list())
     try:
@@ -362,7 +363,7 @@ def test_a_pseudonym_leads_back_through_the_door_only(env):
     assert phone == "Phone:[masked] 1"
     around = actions.neighbours(actor("viewer"), env.sample, phone, masker=m)
     assert PERSON in around.nodes and "Person:P000902" in around.nodes
-    from graph.errors import NotFound
+    from graph.core.errors import NotFound
 
     with pytest.raises(NotFound):
         actions.neighbours(actor("viewer"), env.sample, phone)
@@ -404,7 +405,7 @@ def _trail(env: dict) -> list:
 
 
 def test_cli_bench_against_neo4j_is_refused_to_nobody_and_viewers(sample_neo4j_url, signed):
-    from graph.store import open_store
+    from graph.core.stores import open_store
 
     with open_store(sample_neo4j_url) as s:
         before = s.counts()
@@ -483,7 +484,7 @@ def test_the_app_listens_on_this_machine_only_unless_told(signed, tmp_path):
 # --- the app's pages, as a viewer --------------------------------------------------------
 def test_every_page_as_a_viewer_shows_no_personal_data_and_records_through_the_door(
         env, downloads, monkeypatch):  # noqa: F811 - the fixture imported above
-    from graph.store import ENV_STORE
+    from graph.core.stores import ENV_STORE
     from tests.test_app_auth import (
         PASSWORDS,
         _app,

@@ -7,9 +7,9 @@ import doctest
 import networkx as nx
 import pytest
 
-from graph import analytics, risk
-from graph.errors import DataError, NotFound
-from graph.model import Edge, Node, Subgraph
+from graph.analysis import analytics, risk
+from graph.core.errors import DataError, NotFound
+from graph.core.model import Edge, Node, Subgraph
 
 VIET_TRAN = "Company:0312345678"
 CONTAINER = "Container:WHSU5018375"
@@ -20,7 +20,7 @@ HOUSEMATE = "Person:P000905"  # shares P000903's address, never travels
 
 @pytest.fixture(scope="module")
 def viet_tran(sample_lbug_url):
-    from graph.store import open_store
+    from graph.core.stores import open_store
 
     with open_store(sample_lbug_url) as s:
         return s.neighbours(VIET_TRAN, hops=2)
@@ -211,7 +211,7 @@ def test_risk_command(sample_url):
 
     from typer.testing import CliRunner
 
-    from graph.cli_extra import app
+    from graph.cli.extra import app
 
     r = CliRunner().invoke(app, ["risk", GLASS_CO, HOUSEMATE, "--store", sample_url,
                                  "--json"])

@@ -11,8 +11,8 @@ import pytest
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from graph.model import Node, Subgraph  # noqa: E402
-from graph.store import ENV_STORE, open_store  # noqa: E402
+from graph.core.model import Node, Subgraph  # noqa: E402
+from graph.core.stores import ENV_STORE, open_store  # noqa: E402
 from ui import i18n  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,7 +78,7 @@ def test_overview_alert_errors_stay_per_query(app, monkeypatch, tmp_path):
     (tmp_path / "seizure_count.cypher").write_text(
         "// name: seizure_count\n// title: Seizures\n// alert: true\n"
         "MATCH (s:Seizure) RETURN s.seizure_id\n", encoding="utf-8")
-    monkeypatch.setattr("graph.queries.QUERIES_DIR", tmp_path)
+    monkeypatch.setattr("graph.core.queries.QUERIES_DIR", tmp_path)
     app.run()
     assert not app.exception
     table = app.dataframe[1].value
@@ -238,7 +238,7 @@ def test_paths_between_container_and_company(app):
 
 
 def test_time_respecting_filter():
-    from graph.model import Edge, Path
+    from graph.core.model import Edge, Path
     from ui.paths import time_respecting
 
     def flight(key, day):
@@ -271,7 +271,7 @@ def test_route_finder_finds_the_four(app):
 
 
 def test_route_finder_builtin_search_agrees(app, monkeypatch, tmp_path):
-    monkeypatch.setattr("graph.queries.QUERIES_DIR", tmp_path)  # no itinerary_route
+    monkeypatch.setattr("graph.core.queries.QUERIES_DIR", tmp_path)  # no itinerary_route
     assert _find_route(app) == CIGAR_PAX
     assert app.session_state["routes_result"].source == "builtin"
     graph_ids = set(_graph_nodes(app, "routes_graph"))
@@ -310,7 +310,7 @@ RETURN co, r, d, c, x LIMIT $max_rows
 
 def test_saved_query_form_runs(app, monkeypatch, tmp_path):
     (tmp_path / "typed_form.cypher").write_text(TYPED_QUERY, encoding="utf-8")
-    monkeypatch.setattr("graph.queries.QUERIES_DIR", tmp_path)
+    monkeypatch.setattr("graph.core.queries.QUERIES_DIR", tmp_path)
     _page(app, "saved")
     assert app.radio(key="saved_pick").value == "typed_form"
     assert app.text_input(key="sq_typed_form_container").value == "WHSU5018375"
@@ -329,7 +329,7 @@ def test_saved_query_missing_value_is_a_message(app, monkeypatch, tmp_path):
     (tmp_path / "needs_value.cypher").write_text(
         "// name: needs_value\n// title: Needs a value\n// param: container str -- required\n"
         "MATCH (x:Container) WHERE x.container_no = $container RETURN x\n", encoding="utf-8")
-    monkeypatch.setattr("graph.queries.QUERIES_DIR", tmp_path)
+    monkeypatch.setattr("graph.core.queries.QUERIES_DIR", tmp_path)
     _page(app, "saved")
     _submit(app)
     assert not app.exception
@@ -342,7 +342,7 @@ def _submit(at: AppTest) -> None:
 
 
 def test_library_lists_the_repository_queries(app):
-    from graph import queries
+    from graph.core import queries
 
     found, _ = queries.load_all()
     _page(app, "saved")
@@ -390,7 +390,7 @@ def test_console_bad_parameters(app):
 
 # --- export, timeline ------------------------------------------------------------------------
 def test_export_offers_every_format(app):
-    from graph import export
+    from graph.interchange import export
 
     _open_explore(app, "WHSU5018375", hops=2)
     _page(app, "export")

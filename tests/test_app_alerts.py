@@ -13,9 +13,10 @@ import pytest
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from graph import audit, screen, users  # noqa: E402
-from graph import watchlist as stored  # noqa: E402
-from graph.store import ENV_STORE  # noqa: E402
+from graph.analysis import screen  # noqa: E402
+from graph.core.stores import ENV_STORE  # noqa: E402
+from graph.records import audit, users
+from graph.records import watchlist as stored  # noqa: E402
 from tests.conftest import SAMPLE  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

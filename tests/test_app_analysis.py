@@ -10,8 +10,8 @@ import pytest
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from graph import audit  # noqa: E402
-from graph.store import ENV_STORE, open_store  # noqa: E402
+from graph.core.stores import ENV_STORE, open_store  # noqa: E402
+from graph.records import audit  # noqa: E402
 from loaders.load import load_folder  # noqa: E402
 from tests.conftest import SAMPLE, lbug_url  # noqa: E402
 
@@ -168,7 +168,7 @@ def test_screening_finds_a_planted_person(sample_lbug_url, monkeypatch, tmp_path
 
 
 def test_a_viewer_neither_decides_nor_sees_evidence(sample_lbug_url, monkeypatch, tmp_path):
-    from graph import users
+    from graph.records import users
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # the state: tmp_path/customs-graph
     users.UserStore().add("ada", "admin", "a long enough password")

@@ -10,9 +10,9 @@ import pytest
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from graph import audit, users  # noqa: E402
-from graph.store import ENV_STORE  # noqa: E402
-from graph.users import UserStore  # noqa: E402
+from graph.core.stores import ENV_STORE  # noqa: E402
+from graph.records import audit, users  # noqa: E402
+from graph.records.users import UserStore  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"

@@ -10,7 +10,7 @@ import pytest
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from graph.store import ENV_STORE, open_store  # noqa: E402
+from graph.core.stores import ENV_STORE, open_store  # noqa: E402
 from ui.workspace import SESSION_KEY, Workspace  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

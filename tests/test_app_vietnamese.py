@@ -13,8 +13,8 @@ import pytest
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from graph import phrases  # noqa: E402
-from graph.store import ENV_STORE, open_store  # noqa: E402
+from graph.core import phrases  # noqa: E402
+from graph.core.stores import ENV_STORE, open_store  # noqa: E402
 from ui import i18n  # noqa: E402
 from ui.workspace import SESSION_KEY, Workspace  # noqa: E402
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from graph import audit, cli_log, users
-from graph.dutylog import DutyLog, LogError
+from graph.cli import log as cli_log
+from graph.records import audit, users
+from graph.records.dutylog import DutyLog, LogError
 from tests.test_dutylog import _attack as dutylog_attack
 
 pytestmark = pytest.mark.usefixtures("local_officer")
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.usefixtures("local_officer")
 
 @pytest.fixture
 def path(local_officer) -> Path:
-    from graph.dutylog import default_log_path
+    from graph.records.dutylog import default_log_path
 
     return default_log_path()
 
@@ -256,8 +257,8 @@ def test_an_old_trail_is_chained_on_first_open(path):
 
 _APPENDER = """
 import sys, time
-from graph import audit
-from graph.dutylog import DutyLog
+from graph.records import audit
+from graph.records.dutylog import DutyLog
 
 path, who, n, start = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
 while time.time() < start:  # both processes start at once
@@ -322,15 +323,15 @@ def test_cli_verify_checks_the_audit_chain(capsys, path):
 def _truncate(path: Path, table: str, n: int) -> None:
     """The attack a hash chain alone cannot show: drop the append-only triggers,
     delete the last `n` records, set SQLite's id counter back, put the triggers back."""
-    from graph.dutylog import _trigger_sql
+    from graph.records.logfile import trigger_sql
 
     con = sqlite3.connect(path)
-    for name, _ in _trigger_sql(table):
+    for name, _ in trigger_sql(table):
         con.execute(f"DROP TRIGGER {name}")
     last = con.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
     con.execute(f"DELETE FROM {table} WHERE id > ?", (last - n,))
     con.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = ?", (last - n, table))
-    for _, sql in _trigger_sql(table):
+    for _, sql in trigger_sql(table):
         con.execute(sql)
     con.commit()
     con.close()
@@ -345,7 +346,7 @@ def _fill_both(path: Path) -> None:
 
 @pytest.mark.parametrize("table", ["entries", "audit"])
 def test_truncation_is_caught_by_the_anchor(capsys, path, table):
-    from graph import anchor
+    from graph.records import anchor
 
     assert cli(capsys, "users", "whoami")[0] == 0  # the first run, recorded
     _fill_both(path)
@@ -384,7 +385,7 @@ def test_truncation_is_caught_by_the_anchor(capsys, path, table):
 
 
 def dutylog_chain_ok(dl: DutyLog, table: str) -> bool:
-    from graph import dutylog
+    from graph.records import dutylog
 
     if table == "entries":
         rows = [dutylog._entry(r) for r in dl.conn.execute(
@@ -398,7 +399,7 @@ def dutylog_chain_ok(dl: DutyLog, table: str) -> bool:
 
 
 def test_a_missing_anchor_file_is_reported(capsys, path):
-    from graph import anchor
+    from graph.records import anchor
 
     _fill_both(path)
     anchor.path_for(path).unlink()
@@ -420,7 +421,7 @@ def test_verify_expects_heads_written_down(capsys, path, tmp_path):
     assert expects[3].startswith("audit:")
     assert cli(capsys, "log", "verify", *expects)[0] == 0
     # someone with the folder rewrites both the file and its anchor: the heads kept say so
-    from graph import anchor
+    from graph.records import anchor
 
     _truncate(path, "audit", 3)  # the verify, the handover's export, the head the report names
     with DutyLog(path) as dl:

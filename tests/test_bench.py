@@ -10,8 +10,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from graph.bench import _scale as scale_module
-from graph.bench import bench
+from graph.bench.harness import _scale as scale_module
+from graph.cli.bench import bench
 from tests.conftest import lbug_url
 
 PERSONS = 300

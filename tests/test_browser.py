@@ -25,8 +25,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from graph.model import Edge, Node
-from graph.store import ENV_STORE, open_store
+from graph.core.model import Edge, Node
+from graph.core.stores import ENV_STORE, open_store
 
 pytestmark = pytest.mark.browser
 

@@ -62,7 +62,7 @@ def test_the_summary_counts_what_the_database_holds(url, request):
     data = as_json("neighbours", VN18, "--summary", store=url)
     assert data["ref"] == VN18
     counts = {(c["label"], c["type"], c["direction"]): c["count"] for c in data["counts"]}
-    from graph.store import open_store
+    from graph.core.stores import open_store
 
     with open_store(url) as s:
         _, rows = s.read("MATCH (p:Person)-[:TRAVELLED]->(f:Flight {flight_key: $k}) "

@@ -10,8 +10,8 @@ import shutil
 
 import pytest
 
-from graph import schema
-from graph.store import open_store
+from graph.core import schema
+from graph.core.stores import open_store
 from loaders.columns import check_mappings
 from loaders.load import load_folder
 from tests.conftest import SAMPLE, lbug_url, reset_neo4j

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from graph import anchor as anchor_file
-from graph import cli_log, dutylog
-from graph.dutylog import DutyLog, LogError
-from graph.errors import SchemaError
-from graph.state import os_user_name
+from graph.cli import log as cli_log
+from graph.core.errors import SchemaError
+from graph.records import anchor as anchor_file
+from graph.records import dutylog
+from graph.records.dutylog import DutyLog, LogError
+from graph.records.paths import os_user_name
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIFT = "2017-06-21 day"
@@ -372,7 +373,7 @@ def test_page_writes_reads_and_hands_over(path):
     pytest.importorskip("streamlit")
     from streamlit.testing.v1 import AppTest
 
-    from graph.model import Node, Subgraph
+    from graph.core.model import Node, Subgraph
     from ui.workspace import SESSION_KEY, Workspace
 
     at = AppTest.from_file(str(ROOT / "ui" / "pages" / "duty_log.py"), default_timeout=60)

@@ -18,9 +18,11 @@ import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
-from graph import analytics, case, export
-from graph.model import Edge, Node, Subgraph
-from graph.store import node_row, open_store
+from graph.analysis import analytics
+from graph.core.model import Edge, Node, Subgraph
+from graph.core.store import node_row
+from graph.core.stores import open_store
+from graph.interchange import case, export
 from loaders.load import load_folder
 from tests.conftest import MINI, lbug_url
 
@@ -318,7 +320,7 @@ def test_case_verify_finds_tampering(sub, tmp_path):
 
 
 def test_case_command(mini, tmp_path):
-    from graph.cli_extra import app
+    from graph.cli.extra import app
 
     out = tmp_path / "c.zip"
     r = CliRunner().invoke(app, ["case", VIET_TRAN, "--hops", "1", "-o", str(out),
@@ -334,16 +336,16 @@ def test_case_command(mini, tmp_path):
 
 
 def test_docstring_examples_run():
-    import graph.case
-    import graph.export
+    import graph.interchange.case
+    import graph.interchange.export
 
-    for module in (graph.export, graph.case):
+    for module in (graph.interchange.export, graph.interchange.case):
         assert doctest.testmod(module).failed == 0
 
 
 def test_big_html_export_is_laid_out_on_the_server_and_drawn_without_physics(tmp_path,
                                                                               browser):
-    from graph.layout import LAYOUT_THRESHOLD
+    from graph.analysis.layout import LAYOUT_THRESHOLD
     from tests.test_graphview import synthetic_subgraph
 
     big = synthetic_subgraph(LAYOUT_THRESHOLD + 300)

@@ -7,8 +7,8 @@ import io
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph.store import open_store
-from graph.text import has_controls
+from graph.core.stores import open_store
+from graph.core.text import has_controls
 from loaders.load import load_folder
 from tests.conftest import lbug_url
 

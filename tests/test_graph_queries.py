@@ -6,7 +6,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from graph import queries as saved
+from graph.core import queries as saved
 
 GRAPH_QUERIES = sorted(n for n, q in saved.load_all()[0].items() if q.view == "graph")
 # A query over every seizure draws one piece per seizure: focus it on one case.

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from graph.model import Edge, Node, Subgraph
+from graph.core.model import Edge, Node, Subgraph
 from ui import graphview
 from ui.graphview import LAYOUT_THRESHOLD, server_layout, standalone_html, view_data
 
@@ -147,7 +147,7 @@ def test_big_export_carries_the_server_layout():
 def test_every_label_has_an_icon_that_is_valid_svg():
     from xml.etree import ElementTree as ET
 
-    from graph import schema
+    from graph.core import schema
     from ui import icons
 
     seen = set()

@@ -19,11 +19,13 @@ from datetime import date, timedelta
 import pytest
 from lxml import etree
 
-from graph import case, export, screen
-from graph.errors import DataError
-from graph.model import Edge, Node, Subgraph
-from graph.store import node_row, open_store
-from graph.text import CONTROLS, clean, escape
+from graph.analysis import screen
+from graph.core.errors import DataError
+from graph.core.model import Edge, Node, Subgraph
+from graph.core.store import node_row
+from graph.core.stores import open_store
+from graph.core.text import CONTROLS, clean, escape
+from graph.interchange import case, export
 from loaders import fields
 from loaders.load import load_folder
 from tests.conftest import SAMPLE, lbug_url
@@ -495,7 +497,7 @@ def test_screening_a_watchlist_with_a_bad_row_finds_the_rest(sample_lbug, tmp_pa
 
 
 def test_the_sample_data_holds_no_control_characters():
-    from graph import text
+    from graph.core import text
 
     rows = 0
     for f in SAMPLE.glob("*.csv"):

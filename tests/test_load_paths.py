@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.store import open_store
+from graph.core.stores import open_store
 from loaders import load as loader
 from loaders.load import load_folder
 from loaders.worker import stream_from_child

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from graph.errors import DataError
+from graph.core.errors import DataError
 from loaders.load import load_folder
 from tests.conftest import MINI
 
@@ -126,7 +126,7 @@ def test_interrupted_load_run_again_gives_the_same_graph(empty_lbug, tmp_path):
         shutil.copy(MINI / name, part / name)
     load_folder(empty_lbug, part, rejects_file=tmp_path / "a.csv", progress=False)
     again = load_folder(empty_lbug, MINI, rejects_file=tmp_path / "b.csv", progress=False)
-    from graph.store import open_store
+    from graph.core.stores import open_store
     from tests.conftest import lbug_url
 
     clean_dir = tmp_path / "clean"

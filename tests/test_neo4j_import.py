@@ -24,8 +24,8 @@ import sys
 import neo4j
 import pytest
 
-from graph import schema
-from graph.neo4j_store import Neo4jStore
+from graph.core import schema
+from graph.core.neo4j_store import Neo4jStore
 from loaders.load import load_folder
 from tests.conftest import ROOT, SAMPLE
 

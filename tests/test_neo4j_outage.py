@@ -19,8 +19,9 @@ import time
 
 import pytest
 
-from graph.errors import StoreUnavailable
-from graph.store import node_row, open_store
+from graph.core.errors import StoreUnavailable
+from graph.core.store import node_row
+from graph.core.stores import open_store
 from tests.conftest import ROOT
 
 pytestmark = [

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from graph import schema
-from graph.errors import QueryError, ReadOnlyError, StoreUnavailable
-from graph.model import Edge, Node
-from graph.neo4j_store import Neo4jStore, parse_url
-from graph.store import node_row, open_store
+from graph.core import schema
+from graph.core.errors import QueryError, ReadOnlyError, StoreUnavailable
+from graph.core.model import Edge, Node
+from graph.core.neo4j_store import Neo4jStore, parse_url
+from graph.core.store import node_row
+from graph.core.stores import open_store
 from loaders.load import load_folder
 from tests.conftest import MINI
 

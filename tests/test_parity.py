@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from graph import queries as saved
-from graph.errors import QueryError
-from graph.model import to_plain
-from graph.store import open_store
+from graph.core import queries as saved
+from graph.core.errors import QueryError
+from graph.core.model import to_plain
+from graph.core.stores import open_store
 from loaders.load import load_folder
 from tests.conftest import MINI, SAMPLE, lbug_url
 

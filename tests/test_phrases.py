@@ -8,8 +8,9 @@ import string
 
 import pytest
 
-from graph import phrases, risk
-from graph.phrases import Joined, say
+from graph.analysis import risk
+from graph.core import phrases
+from graph.core.phrases import Joined, say
 
 
 @pytest.mark.parametrize("key", sorted(phrases.PHRASES))

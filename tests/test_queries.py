@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from graph import queries as saved
-from graph.errors import QueryError
+from graph.core import queries as saved
+from graph.core.errors import QueryError
 from loaders import fields as F
 from tests.conftest import SAMPLE
 
@@ -80,7 +80,8 @@ def test_declared_parameters_are_exactly_those_used(name):
     for kind in ("ladybug", "neo4j"):
         body = re.sub(r"//[^\n]*", "", q.body(kind))  # comments may mention $names
         body = re.sub(r"'(?:[^'\\]|\\.)*'", "''", body)
-        assert set(re.findall(r"\$([A-Za-z_]\w*)", body)) == declared, (name, kind)
+        used = set(re.findall(r"\$([A-Za-z_]\w*)", body)) | set(re.findall(r"\{\{(\w+)\}\}", body))
+        assert used == declared, (name, kind)
         # Both stores must return rows in the same order.
         assert "ORDER BY" in body.upper(), (name, kind)
     for p in q.params:
@@ -736,7 +737,9 @@ def test_entity_360_of_a_cigar_passenger(sample_store):
 
 def test_entity_360_of_nothing_is_empty(sample_store):
     assert run(sample_store, "entity_360", ref="Container:MSCU0000000") == []
-    assert run(sample_store, "entity_360", ref="not a ref") == []
+    # Not an entity at all: a clear error naming the parameter, before any Cypher.
+    with pytest.raises(QueryError, match="parameter ref must be ref"):
+        run(sample_store, "entity_360", ref="not a ref")
 
 
 # --- the example of queries/README.md -----------------------------------------------
@@ -761,3 +764,32 @@ def test_entity_360_of_a_hub_stays_within_memory(sample_store):
     assert got[(1, "Country", "CITIZEN_OF", "Person")] == (
         len(citizens), f"Person:{min(citizens)}", f"Person:{max(citizens)}")
     assert got[(2, "Person", "TRAVELLED", "Flight")][0] > 100
+
+
+def test_a_ref_parameter_matches_through_the_label_key(sample_store):
+    q = saved.get("entity_360")
+    cypher, params = q.statement(sample_store.kind, q.bind({"ref": "Flight:VN18@2017-03-19"}))
+    assert "MATCH (n:Flight {flight_key: $ref__key})" in cypher
+    assert params["ref__key"] == "VN18@2017-03-19" and params["ref"] == "Flight:VN18@2017-03-19"
+    res = saved.run(sample_store, q, {"ref": "Flight:VN18@2017-03-19"})
+    assert any(r[3] == "Person" for r in res.rows)
+
+
+@pytest.mark.parametrize("bad", ["Nope:X", "no colon", "Flight:", "Flight} RETURN 1 //:x",
+                                 "Person:x}) DETACH DELETE n //"])
+def test_a_ref_parameter_refuses_what_is_not_an_entity(bad):
+    """The label comes from the schema, the key only as a parameter: text that
+    tries to close the pattern is a key that matches nothing, or refused."""
+    q = saved.get("entity_360")
+    try:
+        params = q.bind({"ref": bad})
+    except QueryError:
+        return
+    cypher, params = q.statement("ladybug", params)
+    assert bad.split(":", 1)[1].strip() == params["ref__key"]
+    assert "DETACH" not in cypher and "RETURN 1" not in cypher.split("MATCH (n:")[1][:40]
+
+
+def test_a_slot_must_name_a_ref_parameter():
+    with pytest.raises(QueryError, match="not a ref parameter"):
+        saved.parse("// name: q\n// param: x str = \"a\" -- x\nMATCH (n:{{x}}) RETURN n ORDER BY n")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from graph import queries as saved
-from graph.errors import QueryError
+from graph.core import queries as saved
+from graph.core.errors import QueryError
 
 FILES = sorted(saved.QUERIES_DIR.glob("*.cypher"))
 # Letters only Vietnamese uses: a "translation" that is English text has none.

@@ -28,10 +28,10 @@ from types import SimpleNamespace
 import neo4j
 import pytest
 
-from graph import queries
-from graph.cypher_guard import judge_neo4j, judged_message, ladybug_plan
-from graph.errors import CustomsGraphError, QueryError, ReadOnlyError
-from graph.store import open_store
+from graph.core import queries
+from graph.core.cypher_guard import judge_neo4j, judged_message, ladybug_plan
+from graph.core.errors import CustomsGraphError, QueryError, ReadOnlyError
+from graph.core.stores import open_store
 from tests.conftest import ROOT
 
 PASSWD_MARK = "root:x:0:"  # the first line of /etc/passwd on every Linux
@@ -429,7 +429,7 @@ def test_the_timeout_given_is_the_one_enforced(sample_store):
 def test_ladybug_console_full_of_slow_queries_still_leaves_search_an_engine_thread(sample_lbug):
     """Every console slot held by a slow query: one more console query waits at most its
     own timeout and is told the console is busy; search and neighbours still answer."""
-    from graph import ladybug_store
+    from graph.core import ladybug_store
 
     s, slots = sample_lbug, ladybug_store._CONSOLE_SLOTS
     s.search("NGUYEN")

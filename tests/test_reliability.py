@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.store import open_store
+from graph.core.stores import open_store
 from tests.conftest import ROOT, SAMPLE, lbug_url
 
 # Entities of the two stories, and a passenger: their neighbourhoods are compared.
@@ -240,7 +240,7 @@ def test_neo4j_load_killed_part_way_then_rerun_equals_uninterrupted(reference, e
 READER_SCRIPT = r"""
 import faulthandler, json, sys, time
 faulthandler.enable()
-from graph.store import open_store
+from graph.core.stores import open_store
 url, stop_file = sys.argv[1], sys.argv[2]
 import os
 with open_store(url) as s:

@@ -1,6 +1,6 @@
 """Entity resolution on real stores: proposals on the sample set, decisions
 (accept / undo) on a private store, blocking that scales. The Cypher of
-graph/resolve.py runs on both stores: every store test is parametrised over
+graph/analysis/resolve.py runs on both stores: every store test is parametrised over
 LadybugDB and Neo4j (NEO4J_TEST_URL, tools/neo4j-test-server)."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from graph import resolve
-from graph.errors import NotFound, SchemaError
-from graph.resolve import company_record, person_record
-from graph.store import node_row
+from graph.analysis import resolve
+from graph.analysis.resolve import company_record, person_record
+from graph.core.errors import NotFound, SchemaError
+from graph.core.store import node_row
 from loaders.load import load_folder
 from tests.conftest import MINI
 
@@ -196,7 +196,7 @@ def test_accept_refuses_bad_pairs(dup_store):
 
 
 def test_resolve_commands(dup_store):
-    from graph.cli_extra import app
+    from graph.cli.extra import app
 
     run = CliRunner().invoke
     url = ["--store", dup_store.url]

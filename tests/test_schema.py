@@ -2,9 +2,9 @@
 
 import pytest
 
-from graph import schema
-from graph.errors import SchemaError
-from graph.ladybug_store import node_table_ddl, rel_table_ddl
+from graph.core import schema
+from graph.core.errors import SchemaError
+from graph.core.ladybug_store import node_table_ddl, rel_table_ddl
 
 REQUIRED = {"Person", "Flight", "Airport", "Country", "Company", "Container", "Declaration",
             "Commodity", "CustomsOffice", "Port", "Seizure", "Brand", "Phone", "Email", "Address"}

@@ -1,4 +1,4 @@
-"""Watchlist screening against the sample store, and the stored watchlist (graph.watchlist)
+"""Watchlist screening against the sample store, and the stored watchlist (graph.records.watchlist)
 with its command line."""
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ import stat
 import pytest
 from typer.testing import CliRunner
 
-from graph import audit, screen
-from graph import watchlist as stored
-from graph.errors import DataError
+from graph.analysis import screen
+from graph.core.errors import DataError
+from graph.records import audit
+from graph.records import watchlist as stored
 from tests.conftest import SAMPLE
 
 VIET_TRAN = "Company:0312345678"
@@ -89,7 +90,7 @@ def test_bad_watchlists(sample_lbug, tmp_path):
 
 
 def test_screen_command(sample_lbug_url, watchlist):
-    from graph.cli_extra import app
+    from graph.cli.extra import app
 
     r = CliRunner().invoke(app, ["screen", str(watchlist), "--store", sample_lbug_url, "--json"])
     assert r.exit_code == 0, r.output
@@ -191,7 +192,7 @@ def test_a_bad_watchlist_is_not_stored(kept, tmp_path):
 
 
 def test_evidence_masked_for_viewers(sample_lbug):
-    from graph.users import MASK
+    from graph.records.users import MASK
 
     result = screen.screen(sample_lbug, SAMPLE_WATCHLIST)
     hit = next(h for h in result.hits if h.ref == "Person:P000901")
@@ -219,7 +220,7 @@ def _cli(*argv, capsys) -> tuple[int, str, str]:
     """The real command line in-process: graph.cli's app through cli_common.run, which
     maps errors to exit status as `customs-graph` does."""
     from graph.cli import app
-    from graph.cli_common import run
+    from graph.cli.common import run
 
     capsys.readouterr()
     with pytest.raises(SystemExit) as done:
@@ -275,7 +276,7 @@ def test_screen_save_and_stored(sample_lbug_url, kept, capsys):
 
 
 def test_screen_save_needs_an_analyst(sample_lbug_url, kept, tmp_path, monkeypatch, capsys):
-    from graph import users
+    from graph.records import users
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # the state: tmp_path/customs-graph
     us = users.UserStore()

@@ -13,9 +13,11 @@ import time
 
 import pytest
 
-from graph import resolve, schema
-from graph.search_index import SearchIndex, index_path
-from graph.store import node_row, open_store
+from graph.analysis import resolve
+from graph.core import schema
+from graph.core.search_index import SearchIndex, index_path
+from graph.core.store import node_row
+from graph.core.stores import open_store
 from loaders.load import load_folder
 from tests.conftest import MINI, ROOT, SAMPLE, lbug_url
 
@@ -182,7 +184,7 @@ def test_index_right_after_a_killed_load_and_rerun(tmp_path):
 
 def test_index_is_kept_beside_the_store_and_readers_see_it(sample_lbug_url, tmp_path):
     # another process reading the same store uses the same index file
-    code = ("import json,sys; from graph.store import open_store; "
+    code = ("import json,sys; from graph.core.stores import open_store; "
             "s = open_store(sys.argv[1]); r = s.search_ranked('WHSU5018375'); "
             "print(json.dumps(r.to_json()))")
     out = subprocess.run([sys.executable, "-c", code, sample_lbug_url], cwd=ROOT,
@@ -195,7 +197,7 @@ def test_index_is_kept_beside_the_store_and_readers_see_it(sample_lbug_url, tmp_
 
 
 def test_neo4j_index_is_full_text_and_old_text_is_detected(sample_neo4j):
-    from graph.neo4j_store import SEARCH_ANALYZER, SEARCH_INDEX
+    from graph.core.neo4j_store import SEARCH_ANALYZER, SEARCH_INDEX
 
     _, rows = sample_neo4j.read("SHOW INDEXES YIELD name, type, state, options "
                                 "WHERE name = $n RETURN type, state, options", {"n": SEARCH_INDEX})

@@ -27,10 +27,11 @@ from pathlib import Path
 
 import pytest
 
-from graph import queries as saved
-from graph import schema
-from graph.errors import CustomsGraphError, NotFound, QueryError, SchemaError
-from graph.store import node_row, open_store
+from graph.core import queries as saved
+from graph.core import schema
+from graph.core.errors import CustomsGraphError, NotFound, QueryError, SchemaError
+from graph.core.store import node_row
+from graph.core.stores import open_store
 from loaders.load import load_folder
 from tests.conftest import MINI, lbug_url
 
@@ -527,7 +528,7 @@ def test_cli_reads_need_sign_in_once_users_exist(empty_lbug, tmp_path, monkeypat
     """Once a user exists, every reading command signs in first (before the fix
     `neighbours` and `paths` read the graph with no credentials at all, and `search`
     and `cypher` ran the query before checking them)."""
-    from graph.users import UserStore
+    from graph.records.users import UserStore
 
     _load_mini(empty_lbug, tmp_path)
     users = tmp_path / "customs-graph" / "users.json"
@@ -554,7 +555,7 @@ def test_cli_reads_need_sign_in_once_users_exist(empty_lbug, tmp_path, monkeypat
     # five wrong passwords above: binh is locked out for a while, even with the right one
     code, out, err = run_cli(monkeypatch, capsys, *reads[0], "--store", url)
     assert code == 1 and not out and "too many failed sign-ins" in err
-    from graph import lockout
+    from graph.records import lockout
 
     later = lockout.now() + lockout.LONGEST_LOCK
     monkeypatch.setattr(lockout, "now", lambda: later)
@@ -570,8 +571,8 @@ def test_app_console_needs_sign_in_once_users_exist(empty_lbug, tmp_path, monkey
     pytest.importorskip("streamlit")
     from streamlit.testing.v1 import AppTest
 
-    from graph.store import ENV_STORE
-    from graph.users import UserStore
+    from graph.core.stores import ENV_STORE
+    from graph.records.users import UserStore
     from tests.conftest import ROOT
 
     _load_mini(empty_lbug, tmp_path)

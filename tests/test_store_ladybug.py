@@ -5,8 +5,9 @@ import sys
 
 import pytest
 
-from graph.errors import NotFound, QueryError, ReadOnlyError, SchemaError
-from graph.store import node_row, open_store
+from graph.core.errors import NotFound, QueryError, ReadOnlyError, SchemaError
+from graph.core.store import node_row
+from graph.core.stores import open_store
 from loaders.load import load_folder
 from tests.conftest import MINI, SAMPLE, lbug_url
 
@@ -155,7 +156,7 @@ def test_neighbourhoods_are_read_one_node_at_a_time_within_a_small_buffer_pool(
     # a join against every relationship: at 100,000 persons it filled a 512 MB
     # pool; at the sample's size a 64 MB pool shows the same. Index look-ups of
     # one node at a time fit.
-    from graph.ladybug_store import LadybugStore
+    from graph.core.ladybug_store import LadybugStore
 
     small = LadybugStore(sample_lbug_url, read_buffer=64 * 1024**2)
     try:

@@ -2,8 +2,8 @@
 
 import pytest
 
-from graph.errors import SchemaError
-from graph.store import node_row
+from graph.core.errors import SchemaError
+from graph.core.store import node_row
 
 
 @pytest.fixture(params=["ladybug", "neo4j"])

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from graph import schema
-from graph.errors import NotFound
-from graph.store import ORDERS
+from graph.core import schema
+from graph.core.errors import NotFound
+from graph.core.store import ORDERS
 
 FLIGHT, CONTAINER, VIET_TRAN = "Flight:VN18@2017-03-19", "Container:WHSU5018375", \
     "Company:0312345678"
@@ -47,7 +47,7 @@ def test_flight_summary(sample_store):
 def hub_size(request, monkeypatch):
     """"many": the hub counts as one with many neighbours (no degrees read)."""
     if request.param == "many":
-        monkeypatch.setattr("graph.store.RISK_DEGREES", 10)
+        monkeypatch.setattr("graph.core.store.RISK_DEGREES", 10)
     return request.param
 
 
@@ -186,3 +186,25 @@ def test_the_plan_check_sees_a_scan(sample_store):
     if sample_store.kind == "ladybug":  # a key list and a relationship in one MATCH
         assert check(sample_store, "UNWIND $k AS k MATCH (a:Flight {flight_key: k})-[r]-(b) "
                      "RETURN a, r, b", {"k": ["a"]})
+
+
+def test_hubs_are_shown_not_stepped_through(sample_store):
+    """A person's country is a hop-1 neighbour; its thousands of citizens are not
+    hop 2 unless asked for, and the country says how many it holds back."""
+    person = "Person:P000901"
+    country = next(e.target for e in sample_store.neighbours(person).edges.values()
+                   if e.type == "CITIZEN_OF")
+    two = sample_store.neighbours(person, hops=2, cap=50)
+    assert country in two.nodes
+    citizens = {e.source for e in two.edges.values()
+                if e.type == "CITIZEN_OF" and e.target == country}
+    assert citizens <= {person} | {n for n in two.nodes if n.startswith("Person:")}
+    counts = sample_store.summary(country)
+    shown = sum(1 for e in two.edges.values() if country in (e.source, e.target))
+    assert two.left_out[country] == sum(d["count"] for d in counts) - shown
+    assert sum(two.left_out_by_type[country].values()) == two.left_out[country]
+    through = sample_store.neighbours(person, hops=2, cap=50, through_hubs=True)
+    stepped = {e.source for e in through.edges.values()
+               if e.type == "CITIZEN_OF" and e.target == country}
+    assert len(stepped) > len(citizens)
+    assert sum(1 for e in through.edges.values() if country in (e.source, e.target)) >= 50

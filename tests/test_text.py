@@ -1,4 +1,4 @@
-from graph.text import compact, fold, search_text, search_tokens
+from graph.core.text import compact, fold, search_text, search_tokens
 
 
 def test_fold_is_diacritics_blind():

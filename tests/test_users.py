@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from graph import cli_log, users
-from graph.dutylog import DutyLog
-from graph.model import Node, Subgraph
-from graph.users import AuthError, UserStore
+from graph.cli import log as cli_log
+from graph.core.model import Node, Subgraph
+from graph.records import users
+from graph.records.dutylog import DutyLog
+from graph.records.users import AuthError, UserStore
 
 PASSWORDS = {"ada": "correct horse battery", "bao": "staple-9-battery", "chi": "viewer pass 1"}
 
@@ -321,7 +322,7 @@ def test_cli_oidc_users(capsys, monkeypatch):
                                             "sign_in": "oidc", "disabled": True}
     assert listed["root"]["sign_in"] == "password"
     assert cli(capsys, "users", "enable", "bao@customs.gov.vn")[0] == 0
-    from graph import audit
+    from graph.records import audit
 
     changes = [(r.details["change"], r.details["name"]) for r in audit.list(action="user")]
     assert changes == [("add", "ada@customs.gov.vn"), ("add", "bao@customs.gov.vn"),
@@ -331,7 +332,7 @@ def test_cli_oidc_users(capsys, monkeypatch):
 # --- the file, locked across processes ----------------------------------------------------
 _ADDER = """
 import sys, time
-from graph.users import UserStore
+from graph.records.users import UserStore
 
 path, who, n, start = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
 while time.time() < start:  # every process starts at once
@@ -387,7 +388,7 @@ def test_the_environment_cannot_move_the_users_file(tmp_path):
     done = _run_cli("log", "audit", env_extra=attack)
     assert done.returncode == 1 and not done.stdout
     assert not (tmp_path / "x").exists()
-    from graph import audit
+    from graph.records import audit
 
     assert "alice" not in {r.who for r in audit.list()}
 
@@ -402,8 +403,8 @@ def test_a_missing_users_file_refuses_service(monkeypatch):
     with pytest.raises(AuthError, match="is missing"):
         UserStore().add("eve", "admin", PASSWORDS["ada"])  # nor made again by a change
     # the anchor file gone too: the audit trail still knows users were set up
-    from graph import anchor
-    from graph.dutylog import default_log_path
+    from graph.records import anchor
+    from graph.records.dutylog import default_log_path
 
     anchor.path_for(default_log_path()).unlink()
     with pytest.raises(AuthError, match="the audit trail records"):
@@ -437,7 +438,7 @@ def test_an_unreadable_or_foreign_users_file_refuses_service(damage):
 
 
 def test_single_user_mode_is_a_recorded_choice(capsys, monkeypatch):
-    from graph import audit
+    from graph.records import audit
 
     me = users.local_user_name()
     # a fresh state: the first run starts single-user mode, recorded
@@ -469,7 +470,7 @@ def test_single_user_mode_is_a_recorded_choice(capsys, monkeypatch):
 
 
 def test_single_user_mode_never_takes_a_name_from_the_environment(capsys, monkeypatch):
-    from graph import audit
+    from graph.records import audit
 
     monkeypatch.setenv(users.ENV_USER, "alice")
     with pytest.raises(AuthError, match="single-user mode: commands run as the OS user"):
@@ -489,7 +490,7 @@ def test_single_user_mode_never_takes_a_name_from_the_environment(capsys, monkey
 
 
 def test_the_installation_config_pins_the_state(tmp_path, monkeypatch, capsys):
-    from graph import state
+    from graph.records import paths as state
 
     config = tmp_path / "etc" / "customs-graph.toml"
     monkeypatch.setattr(state, "config_path", lambda: config)
@@ -532,7 +533,7 @@ def test_the_installation_config_pins_the_state(tmp_path, monkeypatch, capsys):
 def test_lockout_after_repeated_failures(store, monkeypatch):
     from datetime import timedelta
 
-    from graph import audit, lockout
+    from graph.records import audit, lockout
 
     clock = [lockout.now()]
     monkeypatch.setattr(lockout, "now", lambda: clock[0])
@@ -580,7 +581,7 @@ def test_lockout_after_repeated_failures(store, monkeypatch):
 
 def test_lockout_holds_across_processes(monkeypatch):
     """The command line signs in once a command: the failures of separate processes add up."""
-    from graph import audit, lockout
+    from graph.records import audit, lockout
 
     UserStore().add("ada", "admin", PASSWORDS["ada"])
     wrong = {users.ENV_USER: "ada", users.ENV_PASSWORD: "not the password"}
@@ -598,7 +599,7 @@ def test_lockout_holds_across_processes(monkeypatch):
 
 _GUESSER = """
 import sys, time
-from graph.users import AuthError, UserStore
+from graph.records.users import AuthError, UserStore
 
 path, n, start = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 while time.time() < start:  # every process starts at once
@@ -616,7 +617,7 @@ def test_guessers_at_once_get_no_more_than_the_limit(tmp_path):
     once share the same few guesses."""
     import time
 
-    from graph import audit, lockout
+    from graph.records import audit, lockout
 
     path = tmp_path / "users.json"
     UserStore(path).add("ada", "admin", PASSWORDS["ada"])

@@ -2,7 +2,7 @@
 graph (or, when it is empty, a chosen entity's 2-hop neighbourhood); and the
 transparent risk score of one entity, contribution by contribution.
 
-The scores come from graph.analytics, the risk score from graph.risk; this
+The scores come from graph.analysis.analytics, the risk score from graph.analysis.risk; this
 page only arranges them. In the graph view nodes are sized by the chosen score
 and coloured by community.
 """
@@ -12,9 +12,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from graph import actions, analytics, users
-from graph.model import Subgraph
-from graph.phrases import in_lang
+from graph import actions
+from graph.analysis import analytics
+from graph.core.model import Subgraph
+from graph.core.phrases import in_lang
+from graph.records import users
 from ui import auth, graphview, state
 from ui.common import caption, describe, entity_picker, md_escape
 from ui.i18n import label_name, lang, t

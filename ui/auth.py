@@ -1,11 +1,11 @@
 """Who uses the app: the sign-in gate, the signed-in user's role, masking for
 viewers and the audit trail.
 
-Single-user mode (a recorded choice in the users file; graph.users): nobody signs
-in and the local user, the OS account (graph.users.local_user_name), is an admin.
+Single-user mode (a recorded choice in the users file; graph.records.users): nobody signs
+in and the local user, the OS account (graph.records.users.local_user_name), is an admin.
 Otherwise every page asks for sign-in first (app.py calls `gate()`); the user
 signed in is kept in st.session_state["auth_user"]. Password sign-in goes through
-graph.users.sign_in (lockout, audited).
+graph.records.users.sign_in (lockout, audited).
 
 Two ways in: a password from the users file, or, where .streamlit/secrets.toml
 has an [auth] section, the organisation's identity provider (Streamlit's
@@ -28,8 +28,10 @@ from urllib.parse import urlparse
 
 import streamlit as st
 
-from graph import audit, users
-from graph.model import Edge, Node, Subgraph
+from graph.core.model import Edge, Node, Subgraph
+from graph.records import audit, users
+from ui import state
+from ui.escape import md_escape
 from ui.i18n import STATE_KEY, t
 
 log = logging.getLogger(__name__)
@@ -139,8 +141,6 @@ class _DoorStore:
 
 
 def door_store() -> _DoorStore:
-    from ui import state
-
     return _DoorStore(state.get_store())
 
 
@@ -285,8 +285,6 @@ def oidc_sign_in(claims: dict) -> tuple[users.User | None, str]:
 
 def oidc_buttons(providers: list[tuple[str | None, str]]) -> None:
     """"Sign in with …" for each provider; st.login sends the browser there."""
-    from ui.common import md_escape
-
     ready = importlib.util.find_spec("authlib") is not None
     if not ready:  # Streamlit needs Authlib for st.login
         st.warning(t("auth.oidc_no_authlib"), icon=":material/warning:")
@@ -339,8 +337,6 @@ def gate() -> users.User | None:
         st.error(t("common.error", msg=str(e)), icon=":material/error:")
         return None
     if u is None:
-        from ui.common import md_escape
-
         st.session_state.pop(_NOW_KEY, None)
         st.title(t("app.title"))
         st.caption(t("app.tagline"))
@@ -356,3 +352,11 @@ def gate() -> users.User | None:
     st.session_state[_NOW_KEY] = u
     sidebar(u)
     return u
+
+
+def counts() -> dict:
+    """Nodes per label and relationships per type, through the door (kept for the
+    session's reruns until refreshed)."""
+    from graph import actions
+
+    return act_once("counts", actions.counts, state.get_store())

@@ -5,28 +5,20 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 
 import pandas as pd
 import streamlit as st
 
-from graph import schema
-from graph.errors import CustomsGraphError, StoreUnavailable
-from graph.model import Node
-from graph.phrases import in_lang
-from graph.schema import REF, SEARCH, SOURCE
+from graph.core import schema
+from graph.core.errors import CustomsGraphError, StoreUnavailable
+from graph.core.model import Node
+from graph.core.phrases import in_lang
+from graph.core.schema import REF, SEARCH, SOURCE
 from ui import state
+from ui.escape import md_escape as md_escape  # kept here for the pages
 from ui.i18n import LANGS, MESSAGES, STATE_KEY, label_name, lang, t
 
 log = logging.getLogger(__name__)
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
-
-
-def md_escape(text) -> str:
-    """Data shown through st.markdown: every ASCII punctuation mark escaped, so a
-    name can neither become markup (links, HTML, colour directives, LaTeX) nor
-    break the surrounding text."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
 def caption(node: Node, width: int = 0) -> str:
@@ -63,7 +55,7 @@ def ordered_properties(node: Node) -> list[tuple[str, object]]:
 
 
 def said_each(texts) -> list[str]:
-    """Sentences of the analysis (graph.phrases) in the app's language."""
+    """Sentences of the analysis (graph.core.phrases) in the app's language."""
     return [in_lang(x, lang()) for x in texts]
 
 
@@ -121,7 +113,9 @@ def sidebar_store() -> None:
     sb.caption(t("sidebar.store"))
     sb.code(url, language=None, wrap_lines=True)
     try:
-        c = state.counts()
+        from ui import auth
+
+        c = auth.counts()
     except CustomsGraphError as e:
         sb.warning(t("sidebar.unavailable") + ": " + md_escape(e), icon=":material/cloud_off:")
     else:

@@ -7,7 +7,7 @@ import json
 import streamlit as st
 
 from graph import actions
-from graph.errors import QueryError, ReadOnlyError
+from graph.core.errors import QueryError, ReadOnlyError
 from ui import auth, results, state
 from ui.i18n import t
 

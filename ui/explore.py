@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from graph import actions
-from graph.store import DEFAULT_CAP, DEFAULT_ORDER, ORDERS
+from graph.core.store import DEFAULT_CAP, DEFAULT_ORDER, ORDERS
 from ui import auth, graphview, state
 from ui.common import (
     caption,

@@ -1,6 +1,6 @@
-"""Export: the working graph in every format graph.export offers.
+"""Export: the working graph in every format graph.interchange.export offers.
 
-The page lists graph.export.FORMATS, so a format added there appears here with
+The page lists graph.interchange.export.FORMATS, so a format added there appears here with
 no change. When FORMATS has no "html", the app's own standalone page
 (ui.graphview.standalone_html: vis-network inlined, offline) stands in.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from graph import export as exporter
+from graph.interchange import export as exporter
 from ui import auth, graphview
 from ui.common import md_escape
 from ui.i18n import t
@@ -31,7 +31,7 @@ def extension(fmt: str) -> str:
 
 
 def descriptions() -> dict[str, tuple[str, str]]:
-    """format -> (what the file is, what reads it), from graph/export.py's table."""
+    """format -> (what the file is, what reads it), from graph/interchange/export.py's table."""
     out = {}
     for line in (exporter.__doc__ or "").splitlines():
         m = _ROW.match(line.strip())
@@ -81,7 +81,7 @@ def render() -> None:
             what, reader = about.get(fmt, ("", ""))
             if fmt == "html":
                 st.caption(t("export.html_help"))
-            elif what or reader:  # graph/export.py's own table: trusted markdown
+            elif what or reader:  # graph/interchange/export.py's own table: trusted markdown
                 st.caption(" — ".join(x for x in (what, reader) if x))
             ext = extension(fmt)
             mime = _MIME.get(Path(ext).suffix) or mimetypes.guess_type(f"x{ext}")[0] \

@@ -3,7 +3,7 @@ standalone HTML export.
 
 vis-network comes from the copy the pyvis package ships (templates/lib), read
 at first use and served inline: the app and its exports fetch nothing from
-a CDN. Colours, shapes and captions come from graph.schema. Names from the
+a CDN. Colours, shapes and captions come from graph.core.schema. Names from the
 data reach the browser only as JSON data, which ui/static/graph.js places as
 text (textContent / canvas), never as HTML.
 """
@@ -18,9 +18,9 @@ from functools import cache
 from importlib import resources
 from pathlib import Path as FsPath
 
-from graph import schema
-from graph.layout import _LAYOUTS, LAYOUT_THRESHOLD, server_layout  # noqa: F401 - re-exported
-from graph.model import Edge, Node, Subgraph
+from graph.analysis.layout import _LAYOUTS, LAYOUT_THRESHOLD, server_layout  # noqa: F401 - re-exported
+from graph.core import schema
+from graph.core.model import Edge, Node, Subgraph
 from ui import auth
 from ui.common import caption, ordered_properties
 from ui.i18n import label_name, t

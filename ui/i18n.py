@@ -351,9 +351,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                    "các trung gian."),
     "analysis.risk": ("Risk score", "Điểm rủi ro"),
     "analysis.risk_help": ("A sum of listed contributions, each with its reason; the weights "
-                           "are in graph/risk_weights.toml.",
+                           "are in graph/analysis/risk_weights.toml.",
                            "Tổng các đóng góp được liệt kê, mỗi đóng góp có lý do; trọng số "
-                           "nằm trong graph/risk_weights.toml."),
+                           "nằm trong graph/analysis/risk_weights.toml."),
     "analysis.risk_entity": ("Entity to score", "Thực thể cần chấm điểm"),
     "analysis.risk_go": ("Score risk", "Chấm điểm rủi ro"),
     "analysis.risk_score": ("Risk score", "Điểm rủi ro"),

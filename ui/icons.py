@@ -8,7 +8,7 @@ from __future__ import annotations
 from base64 import b64encode
 from functools import cache
 
-from graph import schema
+from graph.core import schema
 
 # Glyphs on a 48 x 48 canvas, centred; "{bg}" is the label's colour (holes in the glyph).
 GLYPHS: dict[str, str] = {

@@ -9,11 +9,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from graph import actions, schema
-from graph import queries as saved
-from graph import watchlist as stored_watchlist
-from graph.errors import CustomsGraphError, StoreUnavailable
-from graph.users import MASK
+from graph import actions
+from graph.core import queries as saved
+from graph.core import schema
+from graph.core.errors import CustomsGraphError, StoreUnavailable
+from graph.records import watchlist as stored_watchlist
+from graph.records.users import MASK
 from ui import auth, state
 from ui.common import md_escape, said_each
 from ui.i18n import column, label_name, lang, t
@@ -130,7 +131,7 @@ def _watch_alerts() -> None:
     try:
         # Through the door, once a session per store state and watchlist version:
         # hits masked for a role that may not see personal data.
-        version = (json.dumps(state.counts(), sort_keys=True),
+        version = (json.dumps(auth.counts(), sort_keys=True),
                    _mtime(str(stored_watchlist.default_path())))
         wl, result = auth.act_once("overview_watch", actions.alerts, state.get_store(),
                                    version=version)
@@ -175,7 +176,7 @@ def render() -> None:
     st.title(t("overview.title"))
     st.caption(t("overview.intro"))
     store = state.get_store()
-    c = state.counts()
+    c = auth.counts()
     nodes, rels = c["nodes"], c["relationships"]
     total_n, total_r = sum(nodes.values()), sum(rels.values())
     m1, m2, m3, m4 = st.columns(4)

@@ -9,8 +9,9 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from graph import actions, schema
-from graph.model import Node, Path, Subgraph
+from graph import actions
+from graph.core import schema
+from graph.core.model import Node, Path, Subgraph
 from ui import auth, graphview, state
 from ui.common import caption, entity_picker, label_options, rel_options
 from ui.i18n import label_name, t

@@ -2,10 +2,10 @@
 merges accepted so far (undoable), and watchlist screening.
 
 Records are never merged or edited: accepting writes a SAME_AS relationship
-(graph.resolve.accept, with who decided and when), undo removes it. Every
-decision goes to the audit trail (graph.audit, action "merge").
+(graph.analysis.resolve.accept, with who decided and when), undo removes it. Every
+decision goes to the audit trail (graph.records.audit, action "merge").
 
-An uploaded watchlist can be kept as the stored one (graph.watchlist), which the
+An uploaded watchlist can be kept as the stored one (graph.records.watchlist), which the
 Overview screens for its alerts: an explicit button, for analysts and admins,
 audited as "watchlist".
 """
@@ -17,10 +17,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from graph import actions, resolve, schema, screen, users
-from graph import watchlist as stored_watchlist
-from graph.errors import CustomsGraphError
-from graph.phrases import in_lang
+from graph import actions
+from graph.analysis import resolve, screen
+from graph.core import schema
+from graph.core.errors import CustomsGraphError
+from graph.core.phrases import in_lang
+from graph.records import users
+from graph.records import watchlist as stored_watchlist
 from ui import auth, state
 from ui.common import md_escape, said
 from ui.i18n import lang, t

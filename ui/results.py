@@ -9,9 +9,9 @@ import numbers
 import pandas as pd
 import streamlit as st
 
-from graph import users
-from graph.model import Edge, Node, Path, QueryResult, Subgraph
-from graph.text import csv_cell
+from graph.core.model import Edge, Node, Path, QueryResult, Subgraph
+from graph.core.text import csv_cell
+from graph.records import users
 from ui import auth, graphview
 from ui.common import caption
 from ui.i18n import t

@@ -20,8 +20,8 @@ import pandas as pd
 import streamlit as st
 
 from graph import actions
-from graph import queries as saved
-from graph.model import Edge, Node, QueryResult, Subgraph
+from graph.core import queries as saved
+from graph.core.model import Edge, Node, QueryResult, Subgraph
 from ui import auth, graphview, results, state
 from ui.common import caption
 from ui.i18n import t

@@ -7,8 +7,8 @@ from datetime import date
 import streamlit as st
 
 from graph import actions
-from graph import queries as saved
-from graph.text import fold
+from graph.core import queries as saved
+from graph.core.text import fold
 from ui import auth, results, state
 from ui.common import md_escape
 from ui.i18n import lang, t

@@ -6,7 +6,7 @@ import os
 
 import streamlit as st
 
-from graph.store import ENV_STORE, default_store_url, open_store
+from graph.core.stores import ENV_STORE, default_store_url, open_store
 
 SEARCH_LIMIT = 25
 ROW_LIMIT = 1000  # every query from the UI has a row limit ...
@@ -39,12 +39,3 @@ def forget_store() -> None:
     again."""
     _store.clear()
     st.session_state.pop("door_done", None)
-
-
-def counts() -> dict:
-    """Nodes per label and relationships per type, through the door (kept for the
-    session's reruns until refreshed)."""
-    from graph import actions
-    from ui import auth
-
-    return auth.act_once("counts", actions.counts, get_store())

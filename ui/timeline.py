@@ -18,8 +18,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from graph import actions, schema
-from graph.model import Subgraph
+from graph import actions
+from graph.core import schema
+from graph.core.model import Subgraph
 from ui import auth, state
 from ui.common import caption
 from ui.i18n import column, label_name, t

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from graph import schema
-from graph.model import Node, Path, Subgraph
+from graph.core import schema
+from graph.core.model import Node, Path, Subgraph
 
 HISTORY = 100
 SESSION_KEY = "workspace"

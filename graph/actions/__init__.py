@@ -3,7 +3,7 @@
     from graph import actions
     found = actions.search(actor, store, "viet tran")
 
-Each action checks the actor's role against graph.users.PERMISSIONS, masks the
+Each action checks the actor's role against graph.records.users.PERMISSIONS, masks the
 result for that role, runs and writes one audit record (allowed, refused or
 failed). `ACTIONS` lists them with their permission.
 """

@@ -6,7 +6,7 @@
     actions.search(actor, store, text, ...)
 
 The call refuses when there is no actor (users exist and nobody signed in) or
-the actor's role lacks the permission (a key of graph.users.PERMISSIONS), runs
+the actor's role lacks the permission (a key of graph.records.users.PERMISSIONS), runs
 the body, masks the returned value for the role (graph.actions.masking) and
 writes ONE audit record with the outcome (allowed, refused or failed, with the
 error's one line) and whatever the body noted with `ctx.note(...)`. Refusals and
@@ -22,9 +22,10 @@ import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from graph import audit, users
 from graph.actions.masking import Masker
-from graph.store import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT_S, Store, open_store
+from graph.core.store import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT_S, Store
+from graph.core.stores import open_store
+from graph.records import audit, users
 
 MAX_TIMEOUT_S = 120.0
 MAX_ROWS = 100_000
@@ -33,9 +34,9 @@ MAX_ROWS = 100_000
 @dataclass(frozen=True)
 class Action:
     name: str
-    permission: str  # a key of graph.users.PERMISSIONS
+    permission: str  # a key of graph.records.users.PERMISSIONS
     summary: str
-    audit: str  # the graph.audit.ACTIONS key its records carry
+    audit: str  # the graph.records.audit.ACTIONS key its records carry
     mask: bool = True  # whether the result is masked for the role
 
 
@@ -53,7 +54,7 @@ class Nobody:
 
 
 def cli_actor() -> users.User | Nobody:
-    """Who runs this command (graph.users.cli_user), or Nobody with the reason."""
+    """Who runs this command (graph.records.users.cli_user), or Nobody with the reason."""
     try:
         return users.cli_user()
     except users.AuthError as e:

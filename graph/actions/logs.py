@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph import audit, dutylog, users
 from graph.actions.core import action
-from graph.dutylog import DutyLog
+from graph.records import audit, dutylog, users
+from graph.records.dutylog import DutyLog
 
 
 # --- duty log ---------------------------------------------------------------------------
@@ -88,7 +88,7 @@ def log_audit(ctx, *, action=None, who=None, since=None, until=None, limit=None,
 @action("log.reanchor", "audit_read", audit="anchor", mask=False)
 def log_reanchor(ctx, *, log=None) -> dict:
     """Anchor both chains as they stand (after a reported truncation was looked into)."""
-    from graph import anchor
+    from graph.records import anchor
 
     with DutyLog(log) as dl:
         found = [p.message for p in dutylog.check(dl).problems + audit.check(dl).problems]

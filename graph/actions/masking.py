@@ -15,9 +15,10 @@ import dataclasses
 import functools
 from typing import Any
 
-from graph import schema, users
-from graph.errors import CustomsGraphError
-from graph.model import Edge, Node, Path, QueryResult, Subgraph
+from graph.core import schema
+from graph.core.errors import CustomsGraphError
+from graph.core.model import Edge, Node, Path, QueryResult, Subgraph
+from graph.records import users
 
 
 def _key_personal(label_name: str) -> bool:

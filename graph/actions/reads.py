@@ -3,11 +3,13 @@ analytics, risk. Results are masked for the role at the door."""
 
 from __future__ import annotations
 
-from graph import analytics, risk, schema, users
-from graph import queries as saved
 from graph.actions.core import action
-from graph.search import SearchResult
-from graph.store import DEFAULT_CAP, DEFAULT_ORDER
+from graph.analysis import analytics, risk
+from graph.core import queries as saved
+from graph.core import schema
+from graph.core.search import SearchResult
+from graph.core.store import DEFAULT_CAP, DEFAULT_ORDER
+from graph.records import users
 
 
 @action("search", "explore")
@@ -37,14 +39,16 @@ def search(ctx, store, text: str, labels=None, limit: int = 20,
 
 @action("neighbours", "explore", audit="read")
 def neighbours(ctx, store, ref: str, hops: int = 1, labels=None, rel_types=None,
-               cap: int = DEFAULT_CAP, order: str = DEFAULT_ORDER):
+               cap: int = DEFAULT_CAP, order: str = DEFAULT_ORDER, through_hubs: bool = False):
     """The neighbourhood of an entity; a busy node gives the `cap` neighbours that
     `order` puts first ("risk": linked to a seizure, on the stored watchlist, then the
-    most connected)."""
+    most connected); countries, HS codes and customs offices are not stepped through
+    unless `through_hubs`."""
     ctx.note(ref=ref, hops=hops, order=order)
     with ctx.store(store) as s:
         sub = s.neighbours(ref, hops=hops, labels=labels, rel_types=rel_types, cap=cap,
-                           order=order, priority=_priority(s, order))
+                           order=order, priority=_priority(s, order),
+                           through_hubs=through_hubs)
     ctx.note(nodes=len(sub.nodes), edges=len(sub.edges))
     return sub
 
@@ -63,8 +67,8 @@ def _priority(store, order: str) -> set[str]:
     hits (none without a stored watchlist)."""
     if order != "risk":
         return set()
-    from graph import screen
-    from graph import watchlist as stored
+    from graph.analysis import screen
+    from graph.records import watchlist as stored
 
     wl = stored.load()
     if wl is None:

@@ -7,19 +7,20 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from graph import case, resolve, screen
-from graph import export as exporter
-from graph import watchlist as stored
 from graph.actions.core import action
-from graph.errors import DataError
-from graph.store import DEFAULT_CAP
+from graph.analysis import resolve, screen
+from graph.core.errors import DataError
+from graph.core.store import DEFAULT_CAP
+from graph.interchange import case
+from graph.interchange import export as exporter
+from graph.records import watchlist as stored
 
 
 # --- exports ---------------------------------------------------------------------------
 @action("export", "export")
 def export(ctx, store, ref: str, hops: int, fmt: str, output: Path, cap: int = DEFAULT_CAP):
     """Export the neighbourhood of an entity to a file."""
-    from graph.dutylog import file_digest
+    from graph.records.dutylog import file_digest
 
     ctx.note(format=fmt, ref=ref, hops=hops)
     with ctx.store(store) as s:
@@ -42,7 +43,7 @@ def export_download(ctx, what: str, fmt: str, file: str, make, **details) -> byt
 def case_package(ctx, store, ref: str, hops: int, output: Path, cap: int = DEFAULT_CAP,
                  title: str = "") -> dict:
     """A case package: the neighbourhood in every format, its query, a manifest."""
-    from graph.dutylog import file_digest
+    from graph.records.dutylog import file_digest
 
     ctx.note(what="case", ref=ref, hops=hops)
     with ctx.store(store) as s:
@@ -100,7 +101,7 @@ def neo4j_import(ctx, work):
 @action("bench", "bench")
 def bench(ctx, persons: int, stores: list[str], **kw) -> dict:
     """Generate a data set and load it into fresh or emptied stores, timing it."""
-    from graph.bench import run_bench
+    from graph.bench.harness import run_bench
 
     ctx.note(persons=persons, stores=list(stores), existing=bool(kw.get("existing")))
     return run_bench(persons, list(stores), **kw)
@@ -122,7 +123,7 @@ def resolve_accept(ctx, store, a: str, b: str, score: float | None = None,
                    by: str | None = None) -> dict:
     """Record that two entities are one (a SAME_AS link), decided by the actor (in
     single-user mode `by` may name who decided)."""
-    from graph.users import AuthError
+    from graph.records.users import AuthError
 
     ctx.note(refs=[a, b], decision="accepted")
     by = (by or "").strip() or ctx.actor.name

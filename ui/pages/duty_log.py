@@ -13,9 +13,10 @@ import re
 
 import streamlit as st
 
-from graph import actions, dutylog, users
-from graph.dutylog import KINDS, DutyLog
-from graph.errors import CustomsGraphError
+from graph import actions
+from graph.core.errors import CustomsGraphError
+from graph.records import dutylog, users
+from graph.records.dutylog import KINDS, DutyLog
 from ui import auth
 from ui.common import md_escape, run_page
 from ui.i18n import lang

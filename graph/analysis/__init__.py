@@ -1,0 +1,1 @@
+"""Analysis over a subgraph: analytics, risk scores, entity resolution, screening, layout."""

@@ -1,0 +1,1 @@
+"""The benchmark harness (`customs-graph bench`), kept out of the core."""

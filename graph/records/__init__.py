@@ -1,0 +1,2 @@
+"""The installation's records: duty log, audit trail, users, watchlist, and their
+shared state folder (paths) and clock."""

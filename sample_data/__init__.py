@@ -1,0 +1,1 @@
+"""The sample data set and its generators (generate.py, scale.py)."""
