@@ -41,7 +41,8 @@ def split(src: Path, base: Path, day: Path, days: int) -> dict[str, int]:
     cut = dates[-days]
     new_decls: set[str] = set()
     counts = {}
-    for path in sorted(src.glob("*.csv")):
+    # declarations before their items and containers, which follow them
+    for path in sorted(src.glob("*.csv"), key=lambda p: p.name != "declarations.csv"):
         with open(path, encoding="utf-8", newline="") as f:
             reader = csv.DictReader(f)
             rows = list(reader)

@@ -48,6 +48,7 @@ from graph.core.store import (
 )
 
 _DDL_TYPES = {STR: "STRING", INT: "INT64", FLOAT: "DOUBLE"}
+SMALL_COPY = 5000  # fewer new relationships than this are created, not copied
 _ARROW_TYPES = {STR: pa.string(), INT: pa.int64(), FLOAT: pa.float64()}
 _LOCK_WAIT_S = 60
 # Readers' buffer pool: 512 MB keeps the demo app small; a store of a million
@@ -513,6 +514,17 @@ class LadybugStore(Store):
         # would mean rows were dropped silently.
         _verify(_count(conn, count_q) - before, table.num_rows, rt.name)
 
+    @staticmethod
+    def _create_rels(conn, rt, fa, fb, rows) -> None:
+        """A few new relationships (a daily increment): CREATE, not COPY, whose
+        checkpoint rewrites the whole table (0.8 s a COPY at 20,000 persons)."""
+        props = _set_clause("e", rows, rt.all_props()).replace("e.", "").replace(" = ", ": ")
+        for i in range(0, len(rows), 20000):
+            conn.execute(f"UNWIND $rows AS r MATCH (a:{fa.name} {{{fa.key}: r.from}}), "
+                         f"(b:{fb.name} {{{fb.key}: r.to}}) "
+                         f"CREATE (a)-[e:{rt.name} {{{props}}}]->(b)",
+                         {"rows": rows[i:i + 20000]})
+
     def _lookup(self, conn, lb, keys):
         out = []
         for i in range(0, len(keys), 20000):
@@ -586,7 +598,10 @@ class LadybugStore(Store):
                 existing[ident({"from": f, "to": t, **props})] = props
             new = [r for r in ok if ident(r) not in existing]
             if new:
-                self._copy_rels(conn, rt, fa, fb, new)
+                if len(new) < SMALL_COPY:
+                    self._create_rels(conn, rt, fa, fb, new)
+                else:
+                    self._copy_rels(conn, rt, fa, fb, new)
             changed = []
             for r in ok:
                 old = existing.get(ident(r))
