@@ -26,6 +26,7 @@ nav = st.navigation({
     t("nav.group.start"): [_page("overview", ":material/dashboard:", default=True)],
     t("nav.group.investigate"): [
         _page("explore", ":material/hub:"),
+        _page("investigations", ":material/folder_shared:"),
         _page("paths", ":material/route:"),
         _page("routes", ":material/flight_takeoff:"),
         _page("timeline", ":material/timeline:"),

@@ -17,6 +17,7 @@ from graph import actions
 from graph.actions import ACTIONS, Nobody
 from graph.core.model import Node
 from graph.records import audit, users
+from graph.records.investigations import Chart
 from tests.test_app_auth import downloads  # noqa: F401 - a fixture
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -181,8 +182,39 @@ class Env:
         self.sample, self.mini, self.tmp = sample, mini, tmp
 
 
+def _inv(e) -> str:
+    """An investigation of analyst-1's, shared with viewer-1, with one note (written
+    straight to its storage: no audit record of its own)."""
+    if not hasattr(e, "inv"):
+        from graph.records import investigations as im
+
+        with im.SqliteRecords() as recs:
+            e.inv = recs.save(im.Investigation(
+                im.new_id(), 0, "case", "analyst-1", ("viewer-1",), "open", im.Chart(),
+                (im.Note("n1", "", "seen at HAN", "analyst-1", "t"),), "", "analyst-1",
+                "created"), expect=0).id
+    return e.inv
+
+
 # action -> how to call it (actor, Env); every registered action is here.
 CALLS = {
+    "investigation.list": lambda a, e: actions.investigation_list(a, e.sample),
+    "investigation.open": lambda a, e: actions.investigation_open(a, e.sample, _inv(e)),
+    "investigation.versions": lambda a, e: actions.investigation_versions(a, e.sample, _inv(e)),
+    "investigation.save": lambda a, e: actions.investigation_save(
+        a, e.sample, Chart(),
+        name="new case"),
+    "investigation.duplicate": lambda a, e: actions.investigation_duplicate(a, e.sample, _inv(e),
+                                                                            "copy"),
+    "investigation.rename": lambda a, e: actions.investigation_rename(a, e.sample, _inv(e), "x"),
+    "investigation.share": lambda a, e: actions.investigation_share(a, e.sample, _inv(e),
+                                                                    add=["spare"]),
+    "investigation.status": lambda a, e: actions.investigation_status(a, e.sample, _inv(e),
+                                                                      "handed over"),
+    "investigation.note": lambda a, e: actions.investigation_note(a, e.sample, _inv(e), "note"),
+    "investigation.post": lambda a, e: actions.investigation_post(a, e.sample, _inv(e), "n1"),
+    "investigation.export": lambda a, e: actions.investigation_export(a, e.sample, _inv(e),
+                                                                      "json"),
     "search": lambda a, e: actions.search(a, e.sample, "Trần Văn Dũng"),
     "neighbours": lambda a, e: actions.neighbours(a, e.sample, PERSON),
     "summary": lambda a, e: actions.summary(a, e.sample, PERSON),

@@ -304,6 +304,39 @@ def test_explore_expand_and_every_page_offline(browser, sample_app):
     page.close()
 
 
+def test_vn18_to_its_seized_passengers(browser, sample_app):
+    """The core loop of the search issue: type VN18, open the 2017-03-19 flight,
+    see the four seized passengers among its persons, then add just its persons
+    from the neighbour summary."""
+    page = browser.new_page(viewport={"width": 1500, "height": 1300})
+    page.goto(sample_app)
+    _idle(page)
+    _nav(page, "Explore")
+    _search(page, "explore", "VN18")
+    page.locator(".st-key-explore_pick").first.click()
+    page.get_by_role("option").filter(has_text="2017-03-19").first.click()
+    _idle(page)
+    _click(page, "explore_open")
+    flight = "Flight:VN18@2017-03-19"
+    _wait_node(page, "explore_graph", flight)
+    seized = [f"Person:P00090{i}" for i in range(1, 5)]
+    ids = set(_graph_ids(page, "explore_graph"))
+    assert set(seized) <= ids, "the risk order puts the seized passengers in the capped view"
+    persons_before = {i for i in ids if i.startswith("Person:")}
+    kind = page.locator("[class*='st-key-explore_kind_'] button").filter(has_text="TRAVELLED")
+    assert "155" in kind.first.inner_text()
+    kind.first.click()
+    _idle(page)
+    page.wait_for_function(
+        "([k, n]) => globalThis.__customsGraph[k].nodes.getIds()"
+        ".filter(i => i.startsWith('Person:')).length > n",
+        arg=["explore_graph", len(persons_before)], timeout=WAIT_MS)
+    after = set(_graph_ids(page, "explore_graph"))
+    assert {i for i in after - ids if not i.startswith("Person:")} == set()
+    assert len({i for i in after if i.startswith("Person:")} - persons_before) == 25  # the next 25
+    _shot(page, "11-vn18-persons")
+
+
 def test_html_in_names_stays_text(browser, evil_store):
     with serve(evil_store, ARTIFACTS / "streamlit-evil.log",
                evil_store_dir(evil_store) / "dutylog.sqlite3") as url:

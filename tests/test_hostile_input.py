@@ -398,7 +398,7 @@ def test_a_zip_bomb_is_refused_with_memory_bounded(bomb):
 def test_case_verify_command_on_a_zip_bomb_stays_small(bomb):
     # The peak resident size of the checking process alone (VmHWM: ru_maxrss would
     # count the test runner it was forked from).
-    code = ("import sys; from graph import case; p = case.verify(sys.argv[1]); "
+    code = ("import sys; from graph.interchange import case; p = case.verify(sys.argv[1]); "
             "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0]; "
             "print(len(p), hwm.split()[1])")
     done = subprocess.run([sys.executable, "-c", code, str(bomb)], capture_output=True,

@@ -97,7 +97,8 @@ def test_one_table_of_permissions():
     allowed = {r: {a for a in users.PERMISSIONS if users.can(r, a)} for r in users.ROLES}
     assert allowed["viewer"] == {"use", "explore", "query"}
     assert allowed["analyst"] == allowed["viewer"] | {"see_personal", "log_read", "log_write",
-                                                      "export", "merge", "cypher", "screen"}
+                                                      "export", "merge", "cypher", "screen",
+                                                      "investigate"}
     assert allowed["admin"] == set(users.PERMISSIONS)
     with pytest.raises(AuthError):
         users.can("viewer", "fly")

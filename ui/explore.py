@@ -8,7 +8,7 @@ import streamlit as st
 
 from graph import actions
 from graph.core.store import DEFAULT_CAP, DEFAULT_ORDER, ORDERS
-from ui import auth, graphview, state
+from ui import auth, graphview, investigations, state
 from ui.common import (
     caption,
     describe,
@@ -182,6 +182,8 @@ def _node_panel(ws) -> None:
     row.button(t("explore.remove"), key="explore_remove", on_click=ws.remove, args=([sel],),
                icon=":material/remove_circle:")
     _summary(sel)
+    investigations.group_buttons(sel)
+    investigations.node_notes(sel)
     properties_table(node)
     if auth.masks():
         st.caption(":material/visibility_off: " + t("auth.masked"))
@@ -205,6 +207,8 @@ def render() -> None:
     keep = set(ws.pinned) | {ws.focus}
     shown = visible(ws.sub, labels=f["labels"], rel_types=f["rel_types"], window=f["window"],
                     keep=keep)
+    investigations.time_row()
+    shown = investigations.shown(shown, keep)
     left, right = st.columns([3.2, 1.1], gap="medium")
     with right:
         _node_panel(ws)
@@ -216,7 +220,11 @@ def render() -> None:
                        focus=ids.get(ws.focus, ws.focus),
                        pinned=[ids.get(p, p) for p in ws.pinned], expandable=True, height=560,
                        fit_window=True,
-                       on_select=_on_select, on_expand=_on_expand)
+                       on_select=_on_select, on_expand=_on_expand,
+                       positions={ids.get(k, k): v for k, v in ws.placed.items()},
+                       notes={ids.get(k, k): v for k, v in investigations.chart_notes().items()},
+                       on_positions=lambda: investigations.on_positions(GRAPH_KEY,
+                                                                        ss[SHOWN_IDS_KEY]))
         hidden = len(ws.sub.nodes) - len(shown.nodes)
         notes = [flash] if flash else []
         if hidden:

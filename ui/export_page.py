@@ -58,6 +58,30 @@ def _bytes(sub, fmt: str) -> bytes:
     return export_bytes(sub, fmt)
 
 
+def case_bytes(sub, title: str) -> bytes:
+    """The working graph as a case package: every format, its manifest with SHA-256."""
+    from graph.interchange import case
+    from ui import state
+
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "case.zip"
+        case.build(sub, target, store_url=state.store_url(), title=title,
+                   queries=[{"name": "working graph", "parameters": {"nodes": len(sub.nodes)}}])
+        return target.read_bytes()
+
+
+def _case_card(ws, stem: str) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{md_escape(t('export.case'))}**")
+        st.caption(t("export.case_help"))
+        data = auth.download("case", "zip", f"{stem}.case.zip",
+                             functools.partial(case_bytes, ws.sub, stem),
+                             nodes=len(ws.sub.nodes), edges=len(ws.sub.edges))
+        st.download_button(f"{stem}.case.zip", data, file_name=f"{stem}.case.zip",
+                           mime="application/zip", key="export_case",
+                           icon=":material/folder_zip:", on_click="ignore")
+
+
 def render() -> None:
     st.title(t("export.title"))
     st.caption(t("export.intro"))
@@ -95,3 +119,4 @@ def render() -> None:
                                icon=":material/download:",
                                type="primary" if fmt == "html" else "secondary",
                                on_click="ignore")
+    _case_card(ws, stem)

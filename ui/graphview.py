@@ -137,17 +137,23 @@ def node_full_caption(node: Node) -> str:
 
 def view_data(sub: Subgraph, *, key: str, selected: str | None = None, focus: str | None = None,
               pinned=(), expandable: bool = False, height: int = 620,
-              filename: str = "customs-graph.png", fit_window: bool = False) -> dict:
-    """The JSON the component draws: nodes, edges, legend and UI text."""
+              filename: str = "customs-graph.png", fit_window: bool = False,
+              positions: dict | None = None, notes: dict | None = None) -> dict:
+    """The JSON the component draws: nodes, edges, legend and UI text. `positions`
+    ({id: (x, y)}, a saved chart's) places the nodes as they were; `notes` ({node id or
+    link key: [text]}) marks the noted ones and adds the notes to their tooltips."""
     pinned = set(pinned or ())
+    notes = notes or {}
     nodes, edges = [], []
     # Icons up to the size the browser lays out itself; beyond, plain shapes draw faster.
     icons = len(sub.nodes) <= LAYOUT_THRESHOLD
     for n in sorted(sub.nodes.values(), key=lambda x: x.id):
         lb = schema.label(n.label)
-        nodes.append({"id": n.id, "label": node_caption(n), "full": node_full_caption(n),
-                      "title": node_title(n), "color": lb.color, "shape": lb.shape,
-                      "pinned": n.id in pinned, "focus": n.id == focus})
+        noted = notes.get(n.id)
+        nodes.append({"id": n.id, "label": (NOTE_MARK if noted else "") + node_caption(n),
+                      "full": (NOTE_MARK if noted else "") + node_full_caption(n),
+                      "title": node_title(n) + _note_lines(noted), "color": lb.color,
+                      "shape": lb.shape, "pinned": n.id in pinned, "focus": n.id == focus})
         if icons:
             nodes[-1]["image"] = data_uri(lb.name)
         more = sub.left_out.get(n.id)
@@ -161,10 +167,20 @@ def view_data(sub: Subgraph, *, key: str, selected: str | None = None, focus: st
     big = len(sub.edges) > BIG_GRAPH_EDGES
     for e in sorted(sub.edges.values(), key=lambda x: (x.source, x.type, x.target, str(x.id))):
         # On a big graph the types go to the tooltips only: labels would hide the picture.
+        noted = notes.get(f"{e.source}|{e.type}|{e.target}")
         edges.append({"id": edge_id(e), "from": e.source, "to": e.target,
-                      "label": "" if big else e.type, "title": edge_title(e)})
+                      "label": "" if big else (NOTE_MARK if noted else "") + e.type,
+                      "title": edge_title(e) + _note_lines(noted)})
     layout = "physics"
-    if len(sub.nodes) > LAYOUT_THRESHOLD:
+    placed = positions or {}
+    if sub.nodes and all(i in placed for i in sub.nodes):
+        # A saved chart: drawn where the analyst left it (new "+N more" boxes beside).
+        layout = "server"
+        for n in nodes:
+            ref = n.get("more_of") or n["id"]
+            x, y = placed[ref]
+            n["x"], n["y"] = (x + 60, y + 60) if n.get("more_of") else (x, y)
+    elif len(sub.nodes) > LAYOUT_THRESHOLD:
         # Too big for the browser's physics to settle quickly: positions from here,
         # drawn at once with physics off (the toolbar can still turn it on).
         layout = "server"
@@ -185,19 +201,33 @@ def view_data(sub: Subgraph, *, key: str, selected: str | None = None, focus: st
             "selected": selected, "expandable": expandable, "text": text, "filename": filename}
 
 
+NOTE_MARK = "✎ "
+
+
+def _note_lines(texts) -> str:
+    if not texts:
+        return ""
+    return "\n\n" + "\n".join(f"✎ {_short(x, 200)}" for x in texts)
+
+
 # --- in the app -------------------------------------------------------------------
 def show(sub: Subgraph, *, key: str, selected: str | None = None, focus: str | None = None,
          pinned=(), expandable: bool = False, height: int = 620, on_select=None,
-         on_expand=None, fit_window: bool = False):
+         on_expand=None, fit_window: bool = False, positions: dict | None = None,
+         notes: dict | None = None, on_positions=None):
     """Draw `sub`; clicks come back through the callbacks (node id in
     st.session_state[key]["select"] / ["expand"]). With `fit_window` the drawing
     is as tall as the browser window allows (`height` at least)."""
     data = view_data(sub, key=key, selected=selected, focus=focus, pinned=pinned,
                      expandable=expandable, height=height, filename=f"{key}.png",
-                     fit_window=fit_window)
+                     fit_window=fit_window, positions=positions, notes=notes)
+    kw = {}
+    if on_positions is not None:  # the browser then reports where the nodes are
+        data["report_positions"] = True
+        kw["on_positions_change"] = on_positions
     mount = _component()
     return mount(key=key, data=data, height=height + 40,
-                 on_select_change=on_select or _noop, on_expand_change=on_expand or _noop)
+                 on_select_change=on_select or _noop, on_expand_change=on_expand or _noop, **kw)
 
 
 def _noop() -> None:

@@ -26,6 +26,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.group.share": ("Report", "Báo cáo"),
     "nav.overview": ("Overview", "Tổng quan"),
     "nav.explore": ("Explore", "Khám phá"),
+    "nav.investigations": ("Investigations", "Chuyên án"),
+    "export.case": ("Case package", "Gói hồ sơ vụ việc"),
+    "export.case_help": ("A zip of the working graph in every format, with a manifest of their "
+                         "SHA-256 sums (`customs-graph case verify` checks it).",
+                         "Tệp zip đồ thị làm việc ở mọi định dạng, kèm bảng kê SHA-256 "
+                         "(`customs-graph case verify` kiểm tra)."),
     "nav.paths": ("Paths", "Đường liên kết"),
     "nav.routes": ("Route finder", "Tìm hành trình"),
     "nav.timeline": ("Timeline & map", "Dòng thời gian & bản đồ"),

@@ -33,6 +33,10 @@ class Workspace:
         self.sub = Subgraph()
         self.pinned: set[str] = set()
         self.focus: str | None = None
+        self.positions: dict[str, tuple[float, float]] = {}  # where the browser drew them
+        self.placed: dict[str, tuple[float, float]] = {}  # a reopened chart's: drawn there
+        self.investigation = None  # the saved investigation on the chart, if any
+        self.groups: list = []  # collapsed neighbours (graph.records.investigations.Group)
         self._undo: list[Snapshot] = []
         self._redo: list[Snapshot] = []
 
@@ -104,11 +108,19 @@ class Workspace:
 
     def expand(self, store, node_id: str, *, cap: int, order: str = "key", labels=(),
                rel_types=()) -> int:
-        """One hop out of a node, in place; how many nodes were new."""
+        """One hop out of a node, in place: up to `cap` neighbours more than the
+        chart shows of that kind (the store's order is stable, so asking for
+        that many more gives the next ones); how many nodes were new."""
         node = self.sub.nodes.get(node_id)
         if node is None:
             return 0
-        found = store.expand([node], labels or (), rel_types or (), cap=cap, order=order)
+        shown = 0
+        for e in self.sub.edges.values():
+            if node_id in (e.source, e.target) and (not rel_types or e.type in rel_types):
+                far = self.sub.nodes.get(e.target if e.source == node_id else e.source)
+                shown += bool(far and (not labels or far.label in labels))
+        found = store.expand([node], labels or (), rel_types or (), cap=cap + shown,
+                             order=order)
         snap = self._checkpoint()
         before = len(self.sub.nodes)
         self.sub.left_out.pop(node_id, None)

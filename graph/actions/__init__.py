@@ -19,6 +19,19 @@ from graph.actions.core import (
     cli_actor,
     query_limits,
 )
+from graph.actions.investigations import (
+    investigation_duplicate,
+    investigation_export,
+    investigation_list,
+    investigation_note,
+    investigation_open,
+    investigation_post,
+    investigation_rename,
+    investigation_save,
+    investigation_share,
+    investigation_status,
+    investigation_versions,
+)
 from graph.actions.logs import (
     log_add,
     log_audit,
@@ -80,7 +93,11 @@ from graph.actions.work import (
 __all__ = [
     "Action", "action", "ACTIONS", "alerts", "analyse", "bench", "case_package", "case_verify",
     "cli_actor", "counts", "Ctx", "cypher", "entity", "expand", "export", "export_download",
-    "index_rebuild", "load", "log_add", "log_audit", "log_handover", "log_reanchor", "log_shifts",
+    "index_rebuild", "investigation_duplicate", "investigation_export", "investigation_list",
+    "investigation_note", "investigation_open", "investigation_post", "investigation_rename",
+    "investigation_save", "investigation_share", "investigation_status",
+    "investigation_versions", "load", "log_add", "log_audit", "log_handover", "log_reanchor",
+    "log_shifts",
     "log_show", "log_verify", "Masker", "MAX_ROWS", "MAX_TIMEOUT_S", "merges", "neighbours",
     "neo4j_import", "Nobody", "overview", "paths", "personal_column", "queries_list", "query",
     "query_limits", "resolve_accept", "resolve_list", "resolve_reject", "resolve_undo",

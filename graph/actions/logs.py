@@ -62,16 +62,35 @@ def log_verify(ctx, *, anchor=None, audit_expect=None, log=None):
 
 
 @action("log.handover", "log_read", audit="export", mask=False)
-def log_handover(ctx, shift: str, output: Path, *, log=None) -> dict:
-    """Write the handover report of a shift."""
+def log_handover(ctx, shift: str, output: Path, *, log=None, store=None) -> dict:
+    """Write the handover report of a shift, with the investigations the actor may
+    open that were opened, changed or handed over during it (`store`: a Neo4j keeps
+    its own)."""
     fmt = dutylog.HANDOVER_FORMATS.get(Path(output).suffix.lower())
+    invs = shift_investigations(ctx, shift, store)
     with DutyLog(log) as dl:
         n = len(dl.entries(shift=shift))
         res = dutylog.check(dl)
-        dutylog.write_handover(dl, shift, output, by=ctx.actor.name)
+        dutylog.write_handover(dl, shift, output, by=ctx.actor.name, investigations=invs)
+    ctx.note(investigations=[i["id"] for i in invs])
     digest = dutylog.file_digest(output)
     ctx.note(what="handover", shift=shift, format=fmt, entries=n, **digest)
     return {"format": fmt, "entries": n, "verification": res, **digest}
+
+
+def shift_investigations(ctx, shift: str, store=None) -> list[dict]:
+    """The investigations of the shift, from where the store keeps them (no store: the
+    configured one when it is a Neo4j, else beside the duty log)."""
+    from graph.core.stores import default_store_url
+    from graph.records.investigations import SqliteRecords, in_shift, records_for
+
+    admin = ctx.actor.role == "admin"
+    if store is None and not default_store_url().startswith(("bolt", "neo4j")):
+        with SqliteRecords() as recs:
+            return in_shift(recs, shift, ctx.actor.name, admin=admin)
+    store = store or default_store_url()
+    with ctx.store(store) as s, records_for(s) as recs:
+        return in_shift(recs, shift, ctx.actor.name, admin=admin)
 
 
 @action("log.audit", "audit_read", audit="read", mask=False)

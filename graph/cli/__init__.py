@@ -18,6 +18,7 @@ import typer
 from graph import actions
 from graph.cli import extra as cli_extra
 from graph.cli import import_ as cli_import
+from graph.cli import investigation as cli_investigation
 from graph.cli.bench import bench
 from graph.cli.common import JsonOpt, StoreOpt, run, uses
 from graph.cli.common import out as _out
@@ -40,6 +41,7 @@ app.add_typer(log_app, name="log")
 app.add_typer(users_app, name="users")
 app.command("bench")(bench)
 cli_extra.register(app)
+cli_investigation.register(app)
 app.command("neo4j-import")(cli_import.neo4j_import)
 
 ParamOpt = Annotated[list[str] | None, typer.Option("--param", "-p", help="k=v, repeatable.")]

@@ -107,6 +107,14 @@ NEO4J_OPERATORS = frozenset({
     "OrderedDistinct", "PartialSort", "PartialTop", "ProduceResults", "Projection", "Skip",
     "Sort", "Top", "Unwind",
 })
+# Labels and types of records kept in the database beside the graph (investigations,
+# graph/records/investigations.py): never an analyst's to read.
+RESERVED = ("_Investigation", "_VERSION")
+# A scan that names no label or type reaches the investigations kept in the same
+# database (Community edition cannot deny a label): analysts start from a label.
+LABEL_LESS = re.compile(r"^(?:Partitioned)?(?:AllNodesScan|NodeBy(?:Element)?IdSeek|"
+                        r"(?:Directed|Undirected)?(?:AllRelationshipsScan|"
+                        r"RelationshipBy(?:Element)?IdSeek))$")
 # Traversals the server names with their variant, e.g. `VarLengthExpand(Pruning,BFS,All)`:
 # every variant of these only reads.
 NEO4J_READ_FAMILIES = frozenset({"Expand", "OptionalExpand", "VarLengthExpand",
@@ -152,6 +160,10 @@ def judge_neo4j(summary, database: str) -> None:
                             f"not {', '.join(repr(d) for d in elsewhere)}")
     bad = []
     for op, _, details in ops:
+        if any(name in details for name in RESERVED):
+            bad.append(f"{op} on records outside the graph")  # investigations
+        if LABEL_LESS.match(op):
+            bad.append(f"{op} (start from a label or a relationship type, e.g. MATCH (n:Person))")
         if op == "ProcedureCall":
             m = _PROCEDURE.match(details)
             name = m.group(1) if m else details

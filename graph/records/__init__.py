@@ -1,2 +1,2 @@
-"""The installation's records: duty log, audit trail, users, watchlist, and their
-shared state folder (paths) and clock."""
+"""The installation's records: duty log, audit trail, users, watchlist,
+investigations, and their shared state folder (paths) and clock."""

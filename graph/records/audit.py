@@ -57,6 +57,7 @@ ACTIONS = {
     "screen": "watchlist (file or stored), entries, hits",
     "bench": "persons, stores",
     "log_entry": "id, kind, refs",
+    "investigation": "what (list/open/versions/create/save/...), id, name, version, change",
     "serve": "host, port",
     "command": "a command that failed before reaching an action: command, error",
 }

@@ -441,8 +441,43 @@ def _query_text(q: dict) -> str:
     return f"{q.get('name', '')}({args})"
 
 
+def _inv_what(d: dict) -> str:
+    what = ["opened" if d["opened"] else "changed"] + (["handed over"] if d["handed_over"] else [])
+    return f"{' and '.join(what)}; now {d['status']}, version {d['version']}, owner {d['owner']}"
+
+
+def _investigations_md(investigations) -> list[str]:
+    lines = ["", "## Investigations opened, changed or handed over", ""]
+    for d in investigations:
+        lines += [f"### {md_escape(d['name'])} ({md_escape(d['id'])})", "",
+                  f"- {md_escape(_inv_what(d))}",
+                  f"- Open it: `{d['open']}`, or the app's page `{d['app']}`"]
+        lines += [f"- v{c['version']} {md_escape(c['time'])} {md_escape(c['by'])}: "
+                  f"{md_escape(c['change'])}" for c in d["changes"]]
+        lines += [f"- Note {md_escape(n['id'])} on {md_escape(n['target'] or 'the investigation')}"
+                  f" ({md_escape(n['author'])}): {md_escape(' '.join(n['text'].split()))}"
+                  for n in d["notes"]]
+        lines.append("")
+    return lines
+
+
+def _investigations_html(investigations) -> list[str]:
+    out = ["<h2>Investigations opened, changed or handed over</h2>"]
+    for d in investigations:
+        out.append(f'<div class="entry" id="investigation-{_h(d["id"])}"><div class="meta">'
+                   f"{_h(d['id'])} · {_h(_inv_what(d))}</div><div class=\"text\"><b>"
+                   f"{_h(d['name'])}</b></div><ul class=\"meta\"><li>Open it: <code>"
+                   f"{_h(d['open'])}</code>, or the app's page <code>{_h(d['app'])}</code></li>")
+        out += [f"<li>v{_h(c['version'])} {_h(c['time'])} {_h(c['by'])}: {_h(c['change'])}</li>"
+                for c in d["changes"]]
+        out += [f"<li>Note {_h(n['id'])} on {_h(n['target'] or 'the investigation')} "
+                f"({_h(n['author'])}): {_h(n['text'])}</li>" for n in d["notes"]]
+        out.append("</ul></div>")
+    return out
+
+
 def handover_markdown(log: DutyLog, shift: str, *, by: str | None = None,
-                      verification: Verification | None = None) -> str:
+                      verification: Verification | None = None, investigations=()) -> str:
     """The shift's handover report in Markdown; text from the log is escaped so
     that it shows as written. `verification`: a check(log) already made."""
     d = _report_data(log, shift, verification)
@@ -471,6 +506,8 @@ def handover_markdown(log: DutyLog, shift: str, *, by: str | None = None,
         lines += ["", "## Handover notes and instructions", ""]
         lines += [f"- #{e.id} ({e.kind}, {md_escape(e.analyst)}): "
                   f"{md_escape(' '.join(e.text.split()))}" for e in instructions]
+    if investigations:
+        lines += _investigations_md(investigations)
     lines += ["", "## Entries", ""]
     if not d["entries"]:
         lines.append("No entries in this shift.")
@@ -503,7 +540,7 @@ code { font-size: 12px; word-break: break-all; }
 
 
 def handover_html(log: DutyLog, shift: str, *, by: str | None = None,
-                  verification: Verification | None = None) -> str:
+                  verification: Verification | None = None, investigations=()) -> str:
     """A standalone HTML report; every value from the log goes through html.escape,
     and the page's policy forbids scripts besides."""
     d = _report_data(log, shift, verification)
@@ -541,6 +578,8 @@ def handover_html(log: DutyLog, shift: str, *, by: str | None = None,
         out += [f"<li>#{e.id} ({_h(e.kind)}, {_h(e.analyst)}): {_h(' '.join(e.text.split()))}"
                 "</li>" for e in instructions]
         out.append("</ul>")
+    if investigations:
+        out += _investigations_html(investigations)
     out.append("<h2>Entries</h2>")
     if not d["entries"]:
         out.append("<p>No entries in this shift.</p>")
@@ -564,22 +603,23 @@ def handover_html(log: DutyLog, shift: str, *, by: str | None = None,
 HANDOVER_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 
 
-def handover(log: DutyLog, shift: str, fmt: str, *, by: str | None = None) -> str:
+def handover(log: DutyLog, shift: str, fmt: str, *, by: str | None = None,
+             investigations=()) -> str:
     if fmt == "markdown":
-        return handover_markdown(log, shift, by=by)
+        return handover_markdown(log, shift, by=by, investigations=investigations)
     if fmt == "html":
-        return handover_html(log, shift, by=by)
+        return handover_html(log, shift, by=by, investigations=investigations)
     raise LogError(f"unknown handover format {fmt!r}: markdown or html")
 
 
 def write_handover(log: DutyLog, shift: str, path: str | Path, *,
-                   by: str | None = None) -> Path:
+                   by: str | None = None, investigations=()) -> Path:
     """Write the shift's handover report; the format follows the suffix (.md, .html)."""
     p = Path(path)
     fmt = HANDOVER_FORMATS.get(p.suffix.lower())
     if fmt is None:
         raise LogError(f"{p.name}: the handover file must end in .md or .html")
-    text = handover(log, shift, fmt, by=by)
+    text = handover(log, shift, fmt, by=by, investigations=investigations)
     try:
         p.write_text(text, encoding="utf-8")
     except OSError as e:

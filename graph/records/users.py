@@ -84,6 +84,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "log_read": _ANALYST,  # read the duty log, verify it, hand over
     "log_write": _ANALYST,  # add duty log entries and corrections
     "export": _ANALYST,
+    "investigate": _ANALYST,  # save, share, annotate and close investigations
     "merge": _ANALYST,  # accept or reject entity-resolution merges
     "load": _ADMIN,  # load data into the graph
     "bench": _ADMIN,  # benchmarks: empty and reload the stores given
@@ -97,7 +98,8 @@ _ACTION_TEXT = {
     "bench": "run benchmarks", "serve": "serve the app",
     "explore": "explore the graph", "query": "run queries", "see_personal": "see personal data",
     "log_read": "read the duty log", "log_write": "write duty log entries",
-    "export": "export data", "merge": "decide merges", "load": "load data",
+    "export": "export data", "investigate": "change investigations",
+    "merge": "decide merges", "load": "load data",
     "manage_users": "manage users", "audit_read": "read the audit trail",
 }
 

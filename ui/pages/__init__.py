@@ -15,4 +15,8 @@ PAGE_ACTIONS: dict[str, tuple[str, ...]] = {
     "console": ("cypher", "export.download"),
     "export": ("export.download",),
     "duty_log": ("log.add", "log.show", "log.verify", "export.download"),
+    "investigations": ("investigation.list", "investigation.open", "investigation.versions",
+                       "investigation.save", "investigation.share", "investigation.status",
+                       "investigation.rename", "investigation.duplicate", "investigation.note",
+                       "investigation.post", "investigation.export"),
 }

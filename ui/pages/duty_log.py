@@ -17,7 +17,7 @@ from graph import actions
 from graph.core.errors import CustomsGraphError
 from graph.records import dutylog, users
 from graph.records.dutylog import KINDS, DutyLog
-from ui import auth
+from ui import auth, investigations
 from ui.common import md_escape, run_page
 from ui.i18n import lang
 
@@ -214,11 +214,12 @@ def _entries(entries: list[dutylog.Entry], fixes: dict[int, list[int]]) -> None:
 
 
 # --- verify and hand over -------------------------------------------------------------
-def _report(fmt: str, shift: str, by: str) -> bytes:
+def _report(fmt: str, shift: str, by: str, investigations=()) -> bytes:
     with DutyLog() as dl:
         res = dutylog.check(dl)
         make = dutylog.handover_markdown if fmt == "markdown" else dutylog.handover_html
-        return make(dl, shift, by=by, verification=res).encode("utf-8")
+        return make(dl, shift, by=by, verification=res,
+                    investigations=investigations).encode("utf-8")
 
 
 def _handover(user: users.User, shift: str, head) -> None:
@@ -234,10 +235,12 @@ def _handover(user: users.User, shift: str, head) -> None:
     stem = "handover-" + ("".join(c if c.isalnum() or c in "-_" else "-" for c in shift)
                           or "shift")
     # Built on the click, through the door (checked and recorded there).
+    invs = investigations.handover_list(shift, user)
     md = auth.download("handover", "markdown", f"{stem}.md",
-                       functools.partial(_report, "markdown", shift, user.name), shift=shift)
+                       functools.partial(_report, "markdown", shift, user.name, invs),
+                       shift=shift)
     page = auth.download("handover", "html", f"{stem}.html",
-                         functools.partial(_report, "html", shift, user.name), shift=shift)
+                         functools.partial(_report, "html", shift, user.name, invs), shift=shift)
     a, b = st.columns(2)
     a.download_button(_t("download_md"), md, file_name=f"{stem}.md", mime="text/markdown",
                       key="dutylog_dl_md", icon=":material/download:", on_click="ignore")

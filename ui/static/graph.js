@@ -11,7 +11,8 @@
 //   "server" (a big graph: x/y come from Python, drawn at once with physics off)
 //   edge: {id, from, to, label, title, dashes}
 // Events out (triggers): "select" (node id, on click), "expand" (node id, on
-// double-click or a click on a "+N more" node).
+// double-click or a click on a "+N more" node). State out: "positions" ({id: [x, y]},
+// when the data asks for it: after a layout and after a drag).
 //
 // Everything taken from the data is placed as text (textContent), never as
 // HTML: names come from customs records and cannot be trusted.
@@ -190,16 +191,19 @@ function build(parentElement, data) {
         nodes.update({id, x: pos.x, y: pos.y, fixed: {x: true, y: true}});
       }
     }
+    if (p.nodes.length) reportPositions(st);
   });
   network.on("stabilizationIterationsDone", () => {
     network.fit({animation: false});
     st.laidOut = true;  // tests and benchmarks wait for this
     laidOutNow(st);
+    reportPositions(st);
   });
   network.on("stabilized", () => {
     // After an expansion the view takes in the new nodes, once they have settled.
     if (st.fitPending && st.physics) network.fit({animation: {duration: 300}});
     st.fitPending = false;
+    reportPositions(st);
   });
   fit.addEventListener("click", () => network.fit({animation: {duration: 300}}));
   if (typeof window !== "undefined") window.addEventListener("resize", () => sizeCanvas(st));
@@ -290,6 +294,26 @@ function placeFromServer(st, data, incoming, known, positions) {
     v.x = s.x + base.x;
     v.y = s.y + base.y;
   }
+}
+
+// Where the nodes are, for Python to save with an investigation: sent when a layout
+// is done or has settled and after each drag (never on every frame), rounded, only
+// when a node moved.
+function reportPositions(st) {
+  if (!st.api || !st.data || !st.data.report_positions) return;
+  const out = {};
+  const all = st.network.getPositions();
+  for (const id of Object.keys(all)) {
+    if (String(id).startsWith("more::")) continue;
+    out[id] = [Math.round(all[id].x), Math.round(all[id].y)];
+  }
+  // Only a real move is news: physics jitter must not start rerun after rerun.
+  const last = st.lastPositions || {};
+  const moved = Object.keys(out).some((id) => !last[id] ||
+    Math.abs(last[id][0] - out[id][0]) > 2 || Math.abs(last[id][1] - out[id][1]) > 2);
+  if (!moved && Object.keys(last).length === Object.keys(out).length) return;
+  st.lastPositions = out;
+  st.api.setStateValue("positions", out);
 }
 
 function savePng(st) {
@@ -413,6 +437,7 @@ function update(st, data) {
     st.network.fit({animation: false});
     st.laidOut = true;
     laidOutNow(st);
+    reportPositions(st);
   } else if (!known.size && items.length) {
     // A fresh graph: lay it out before showing it, then fit it to the frame.
     st.laidOut = false;
