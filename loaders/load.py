@@ -39,7 +39,7 @@ from rich.text import Text
 
 from graph.core.errors import DataError
 from graph.core.store import Store
-from graph.core.text import csv_rows
+from graph.core.text import CsvReader, csv_rows
 from loaders.batch import check_batch_rows, check_row
 from loaders.contract import FILES, OPTIONAL_COLUMNS, FileSpec
 from loaders.rejects import Reject
@@ -231,7 +231,7 @@ def _raw_batches(path: Path, spec: FileSpec, fr: FileReport, rejects: list, batc
         # Bytes that are not UTF-8 survive as surrogates so that the row, not
         # the file, is rejected (a Windows-1258 export must not lose good rows).
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
-        reader = csv.reader(text)
+        reader = CsvReader(text)
         try:
             header = [h.strip() for h in next(reader)]
         except (StopIteration, csv.Error):

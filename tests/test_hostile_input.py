@@ -82,6 +82,36 @@ def test_wrong_field_count_with_bytes_that_are_not_utf8(tmp_path, parallel):
 
 
 @pytest.mark.parametrize("parallel", [False, True], ids=["in-process", "second-process"])
+def test_a_quote_never_closed_loses_only_its_row(tmp_path, parallel):
+    """A quote no later quote closes would swallow every row after it into one field:
+    its row is rejected and the rows after it are read and kept (found by fuzzing)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "containers.csv").write_bytes(
+        CONTAINERS.encode() + b'"MSCU1234566,22G1,never closed\n' + GOOD_CONTAINERS)
+    _report, counts, _ = _load(folder, parallel, tmp_path)
+    assert counts["nodes"]["Container"] == 2
+    rows = _rejects(tmp_path)
+    assert [(int(r["line"]), "never closed" in r["reason"]) for r in rows] == [(2, True)]
+
+
+def test_rows_after_an_unclosed_quote_are_read_once_more_only(tmp_path):
+    """The rows a never-closed quote swallowed are read again, once, a line at a time."""
+    from graph.core.text import CsvReader, csv_rows
+
+    text = 'h\nx,"never closed\n' + "ok,1\n" * 200_000 + 'y,"2\n'
+    t0 = time.perf_counter()
+    reader = CsvReader(io.StringIO(text, newline=""))
+    assert next(reader) == ["h"]
+    rows = list(csv_rows(reader))
+    assert time.perf_counter() - t0 < 30
+    bad = [line for line, _v, e in rows if e is not None]
+    assert bad == [2, 200_003]  # each unclosed quote its own line
+    assert len(rows) == 200_002 and rows[1] == (3, ["ok", "1"], None)
+    assert rows[-2] == (200_002, ["ok", "1"], None)
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["in-process", "second-process"])
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-16-le"])
 def test_a_utf16_or_utf32_file_is_refused_whole(tmp_path, parallel, encoding):
     folder = tmp_path / "in"

@@ -79,7 +79,7 @@ def test_store_unavailable_while_the_server_is_down_and_back_after(own_server, t
         read_s = time.monotonic() - t0
         assert_one_clear_line(read_err.value, url)
         with pytest.raises(StoreUnavailable) as query_err:
-            store.query("MATCH (n) RETURN count(n)")
+            store.query("MATCH (n:Person) RETURN count(n)")
         assert_one_clear_line(query_err.value, url)
         with pytest.raises(StoreUnavailable) as search_err:
             store.search("before")

@@ -47,7 +47,7 @@ from graph.analysis.resolve import (
 )
 from graph.core.errors import DataError
 from graph.core.phrases import in_lang
-from graph.core.text import UNDECODED, clean, csv_rows, escape
+from graph.core.text import UNDECODED, CsvReader, clean, csv_rows, escape
 
 COLUMNS = ("name", "date_of_birth", "nationality", "document_no", "company")
 PERSON_MIN = 50.0
@@ -186,7 +186,7 @@ def _unreadable(values: list[str]) -> tuple[int, str] | None:
 
 def _parse(f, name: str) -> tuple[list[Entry], list[DataError]]:
     entries, problems = [], []
-    reader = csv.reader(f)
+    reader = CsvReader(f)
     try:
         header = next(reader, [])
     except csv.Error as e:

@@ -3,6 +3,7 @@ cleaning every value gets before it is stored or written out."""
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from functools import lru_cache
@@ -142,12 +143,74 @@ def csv_cell(value) -> str:
     return s
 
 
+class UnclosedQuote(csv.Error):
+    """A quoted field that no later quote closes (it would swallow the rest of the file)."""
+
+
+class CsvReader:
+    """csv.reader over a text stream that survives a quote never closed: the row that
+    opens it is an error (UnclosedQuote, a csv.Error) and reading goes on from the
+    next line, a line at a time from then on (so a file of such lines is still read
+    in one pass). `line_num` counts the lines read, as csv.reader's does."""
+
+    def __init__(self, stream):
+        self._lines = iter(stream)
+        self._back: list[str] = []  # lines to read again, last first
+        self._used: list[str] = []  # lines the current row took
+        self._eof = False
+        self._line_mode = False
+        self._reader = csv.reader(self._feed())
+        self.line_num = 0
+
+    def _feed(self, limit: int | None = None):
+        n = 0
+        while limit is None or n < limit:
+            if self._back:
+                line = self._back.pop()
+            else:
+                try:
+                    line = next(self._lines)
+                except StopIteration:
+                    break
+            n += 1
+            self._used.append(line)
+            yield line
+        self._eof = True  # asked for a line past the end (or past `limit`)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> list[str]:
+        self._used, self._eof = [], False
+        start = self.line_num
+        if self._line_mode:
+            self._reader = csv.reader(self._feed(1))
+        try:
+            values = next(self._reader)
+        except csv.Error:
+            if len(self._used) > 1:  # e.g. a field over the size limit, quoted across lines
+                self._again(start)
+            else:
+                self.line_num = start + len(self._used)
+            raise
+        if self._eof and self._used:  # the input ended inside a quoted field
+            self._again(start)
+            raise UnclosedQuote("a quote opened on this line is never closed")
+        self.line_num = start + len(self._used)
+        return values
+
+    def _again(self, start: int) -> None:
+        """Only the row's first line is lost: the lines after it are read again, a
+        line at a time from now on."""
+        self._back += reversed(self._used[1:])  # read before what was already put back
+        self._line_mode = True
+        self.line_num = start + 1
+
+
 def csv_rows(reader):
     """(line, values, error) for each row of a csv.reader that is not blank: the line
     the row starts on (a quoted field may span lines), its values, or the csv.Error
     that made it unreadable (values None). Reading goes on after a bad row."""
-    import csv
-
     line = reader.line_num
     while True:
         start = line + 1
