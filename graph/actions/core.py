@@ -188,6 +188,9 @@ def action(name: str, permission: str, *, audit: str | None = None, mask: bool =
                 result = fn(ctx, *args, **kw)
                 if act.mask:
                     result = m.value(result)
+            except users.NotAllowed as e:  # the action's own access rule (not shared …)
+                _record(act, user.name, where, ctx.details, "refused", e, ctx)
+                raise
             except BaseException as e:
                 _record(act, user.name, where, ctx.details, "failed", e, ctx)
                 raise

@@ -39,7 +39,7 @@ def _admin(ctx) -> bool:
 def _readable(ctx, inv: Investigation) -> Investigation:
     if not inv.can_read(ctx.actor.name, admin=_admin(ctx)):
         # The same answer as for an id that does not exist: no probing for names.
-        raise users.AuthError(f"{ctx.actor.name} may not open investigation {inv.id}: "
+        raise users.NotAllowed(f"{ctx.actor.name} may not open investigation {inv.id}: "
                               "it is not shared with them")
     return inv
 
@@ -49,7 +49,7 @@ def _writable(ctx, inv: Investigation, *, owner_only: bool = False) -> Investiga
     if _admin(ctx) or me == inv.owner or (not owner_only and me in inv.shared):
         return inv
     who = "its owner" if owner_only else "its owner and the analysts it is shared with"
-    raise users.AuthError(f"{me} may not change investigation {inv.id}: only {who} may")
+    raise users.NotAllowed(f"{me} may not change investigation {inv.id}: only {who} may")
 
 
 def _note(ctx, inv: Investigation, version: int | None = None):

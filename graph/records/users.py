@@ -110,6 +110,11 @@ class AuthError(CustomsGraphError):
     """Sign-in failed, a role is not allowed an action, or a user change is refused."""
 
 
+class NotAllowed(AuthError):
+    """An action's own access rule refuses this user (an investigation not shared with
+    them): the door records it as refused, like its role check."""
+
+
 class LockedOut(AuthError):
     """Too many failed sign-ins for a name: refused for now, whatever the password."""
 
