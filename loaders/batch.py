@@ -86,8 +86,11 @@ def check_batch_rows(spec: FileSpec, header, batch, rejects, seen, fr,
 
 def _first_seen(spec, values, key_idx, line, rejects, seen, fr) -> bool:
     """Whether a row that passed its checks is the first of its identity (a
-    repeat is counted, a conflicting one rejected), as _check_row judges it."""
+    repeat is counted, a conflicting one rejected); both paths ask here."""
     ident = tuple((values[i] if i is not None else "").strip() for i in key_idx)
+    # A digest of the row, not the row: a file's worth of rows must not stay
+    # in memory. Were two different rows to collide, the second would count
+    # as a repeat instead of a conflict; either way the first is what is kept.
     payload = hash(tuple(v.strip() for v in values))
     if ident in seen:
         first_line, first_payload = seen[ident]
@@ -225,20 +228,9 @@ def check_row(spec, header, values, line, rejects, seen, fr) -> RowGraph | None:
         reject("", ",".join(values), f"cannot be read ({type(e).__name__}: {e})")
         return None
     if spec.key:
-        ident = tuple(raw.get(k, "").strip() for k in spec.key)
-        # A digest of the row, not the row: a file's worth of rows must not stay
-        # in memory. Were two different rows to collide, the second would count
-        # as a repeat instead of a conflict; either way the first is what is kept.
-        payload = hash(tuple(v.strip() for v in values))
-        if ident in seen:
-            first_line, first_payload = seen[ident]
-            if first_payload == payload:
-                fr.duplicates += 1
-                return None
-            reject(",".join(spec.key), "/".join(ident),
-                   f"duplicate of line {first_line} with different values; first kept")
+        key_idx = [header.index(k) if k in header else None for k in spec.key]
+        if not _first_seen(spec, values, key_idx, line, rejects, seen, fr):
             return None
-        seen[ident] = (line, payload)
     return graph
 
 
