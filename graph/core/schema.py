@@ -8,6 +8,7 @@ this module; nothing else restates labels, keys or types.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from graph.core.errors import SchemaError
 
@@ -202,6 +203,11 @@ REL_TYPES: tuple[RelType, ...] = (
 
 _LABELS = {lb.name: lb for lb in LABELS}
 _RELS = {rt.name: rt for rt in REL_TYPES}
+
+# Code that builds Cypher names labels, keys and types through these, never as text:
+# L.Person.name, L.Person.key, R.TRAVELLED.name (a misspelt one fails on import).
+L = SimpleNamespace(**_LABELS)
+R = SimpleNamespace(**_RELS)
 
 
 def label(name: str) -> Label:
