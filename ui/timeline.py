@@ -79,7 +79,7 @@ def _airports_for(store, sub: Subgraph) -> pd.DataFrame:
 
 
 def legs_frame(sub: Subgraph, airports: pd.DataFrame) -> pd.DataFrame:
-    pos = {r.iata: (r.lat, r.lon) for r in airports.itertuples()}
+    pos = {getattr(r, L.Airport.key): (r.lat, r.lon) for r in airports.itertuples()}
     rows = []
     for n in sub.nodes.values():
         if n.label != L.Flight.name:
@@ -115,11 +115,12 @@ def map_chart(airports: pd.DataFrame, legs: pd.DataFrame):
                                        alt.Tooltip("to:N")]))
     colour = L.Airport.color
     pts = alt.Chart(airports).encode(longitude="lon:Q", latitude="lat:Q",
-                                     tooltip=[alt.Tooltip("iata:N"), alt.Tooltip("name:N")])
+                                     tooltip=[alt.Tooltip(f"{L.Airport.key}:N"),
+                                              alt.Tooltip("name:N")])
     layers.append(pts.mark_circle(size=90, color=colour, stroke="#5b4a0e", strokeWidth=1,
                                   opacity=1))
     layers.append(pts.mark_text(dy=-11, fontSize=11, fontWeight="bold", color="#1b2631")
-                  .encode(text="iata:N"))
+                  .encode(text=f"{L.Airport.key}:N"))
     return alt.layer(*layers).project(**projection).properties(height=460)
 
 
