@@ -48,6 +48,9 @@ class RelType:
     ends: tuple[tuple[str, str], ...]  # (from label, to label) pairs
     props: dict[str, str] = field(default_factory=dict)
     key: tuple[str, ...] = ()  # properties that tell parallel edges apart
+    # Properties a whole-store query filters on (Neo4j range index; the embedded
+    # store scans a column, which is fast enough there).
+    indexed: tuple[str, ...] = ()
     names: tuple[str, str] = ("", "")  # as analysts read it: (English, Vietnamese)
 
     def all_props(self) -> dict[str, str]:
@@ -147,7 +150,7 @@ _SEIZABLE = ("Person", "Flight", "Company", "Container", "Declaration", "Airport
 REL_TYPES: tuple[RelType, ...] = (
     RelType("TRAVELLED", (("Person", "Flight"),),
             {"role": STR, "pnr": STR, "seat": STR, "checked_bags": INT},
-            names=("travelled on", "đã đi chuyến")),
+            indexed=("role",), names=("travelled on", "đã đi chuyến")),
     RelType("BOOKED", (("Person", "Booking"),),
             names=("booked", "đã đặt chỗ")),
     RelType("FOR_FLIGHT", (("Booking", "Flight"),),
