@@ -132,3 +132,14 @@ def test_the_handles_are_the_schema():
     assert schema.R.TRAVELLED is schema.rel_type("TRAVELLED")
     assert {lb.name for lb in vars(schema.L).values()} == set(schema.label_names())
     assert {rt.name for rt in vars(schema.R).values()} == set(schema.rel_names())
+
+
+def test_the_apps_messages_do_not_restate_the_schemas_names():
+    """Label and relationship names in both languages are the schema's; the app's
+    catalogue (ui/messages.toml) has no entry of its own for them."""
+    import tomllib
+
+    messages = tomllib.loads((ROOT / "ui" / "messages.toml").read_text("utf-8"))
+    assert len(messages) > 200
+    assert not [k for k in messages if k.split(".")[0] in ("label", "rel")
+                or k.split(".")[-1] in TYPES]
