@@ -202,3 +202,16 @@ def test_the_apps_page_and_the_exports_come_from_one_pipeline():
                          page, re.S)[1]
         assert "alert(1)" in json.dumps(json.loads(data)) and "\\u003c/script" in data
         assert "&lt;/script&gt;&lt;script&gt;alert(1)" in page  # the table: as text
+
+
+def test_a_page_script_that_would_close_its_element_is_refused():
+    from graph.interchange import htmlpage
+
+    with pytest.raises(ValueError, match="close its own element"):
+        htmlpage.standalone_page(title="t", data={}, css="", scripts=("var a = '</SCRIPT>';",))
+    page = htmlpage.standalone_page(title="<b>t</b>", data={"x": "</script>"}, css="",
+                                    scripts=("var a = 1;",), lines=("<i>n</i>",),
+                                    legend=(("<u>L</u>", "#fff"),),
+                                    tables=((("<th>",), [("<td>",)]),))
+    assert "<b>t" not in page and "<i>n" not in page and "<u>L" not in page
+    assert "<th><th>" not in page and "&lt;td&gt;" in page
