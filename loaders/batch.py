@@ -18,7 +18,7 @@ from graph.core import schema
 from graph.core.errors import DataError
 from graph.core.schema import REF, SEARCH, SOURCE
 from graph.core.store import node_row
-from graph.core.text import CONTROLS, UNDECODED, clean, search_text
+from graph.core.text import CONTROLS, UNDECODED, clean, search_column
 from loaders.columns import MAPPINGS, check_batch, ends
 from loaders.contract import FileSpec, Row, RowGraph
 from loaders.rejects import Reject
@@ -168,26 +168,12 @@ def _put(tables: dict, name, data: dict, line_col, order: int, mask) -> None:
         tables[name].append(table)
 
 
-def _search_column(lb, nm, col) -> list:
+def _search_column(lb, nm, col):
     """search_text as node_row sets it (None when a searchable property is
-    missing), worked out once per distinct set of values."""
+    missing), a column at a time."""
     if any(p != lb.key and p not in nm.props for p in lb.search):
         return [None] * len(col(nm.key))  # a property this file does not give
-    keys = col(nm.key)
-    rest = [col(nm.props[p]) for p in lb.search if p != lb.key]
-    full = [col(nm.key if p == lb.key else nm.props[p]) for p in lb.search]
-    memo: dict = {}
-    out = []
-    for i, k in enumerate(keys):
-        if any(c[i] is None for c in full):
-            out.append(None)
-            continue
-        vals = (k, *(c[i] for c in rest))
-        got = memo.get(vals)
-        if got is None:
-            got = memo[vals] = search_text(list(vals))
-        out.append(got)
-    return out
+    return search_column([col(nm.key)] + [col(nm.props[p]) for p in lb.search if p != lb.key])
 
 
 def _add_row_graph(name: str, line: int, g: RowGraph, out: Prepared) -> None:
