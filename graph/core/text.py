@@ -294,5 +294,5 @@ def csv_rows(reader):
             yield start, None, e
             continue
         line = reader.line_num
-        if any(v.strip() for v in values):
+        if any(map(str.strip, values)):  # not blank (values are str)
             yield start, values, None
