@@ -46,6 +46,7 @@ from graph.core.store import (
     rel_identity,
     search_text_for,
 )
+from graph.core.text import search_column
 
 _DDL_TYPES = {STR: "STRING", INT: "INT64", FLOAT: "DOUBLE"}
 SMALL_COPY = 5000  # fewer new relationships than this are created, not copied
@@ -748,12 +749,11 @@ def _fill_search(lb, table: pa.Table) -> pa.Table:
     col = table[SEARCH]
     if not col.null_count:
         return table
-    blank = pc.indices_nonzero(pc.is_null(col))
-    filled = col.to_pylist()
-    for i, r in zip(blank.to_pylist(), table.take(blank).to_pylist(), strict=True):
-        filled[i] = search_text_for(lb.name, r)
+    cols = [table[p] if p in table.column_names else pa.nulls(table.num_rows, pa.string())
+            for p in [lb.key] + [p for p in lb.search if p != lb.key]]
+    filled = pc.coalesce(col, search_column(cols, null_is_empty=True))
     i = table.schema.get_field_index(SEARCH)
-    return table.set_column(i, SEARCH, pa.array(filled, pa.string()))
+    return table.set_column(i, SEARCH, filled)
 
 
 def _set_clause(var: str, rows: list[dict], cols, skip=()) -> str:
