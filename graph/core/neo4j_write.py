@@ -13,7 +13,13 @@ from neo4j import exceptions as nx
 
 from graph.core import schema
 from graph.core.schema import FLOAT, INT, SEARCH, SOURCE
-from graph.core.store import WriteCounts, dedupe_rows, merge_props, rel_identity, search_text_for
+from graph.core.store import (
+    WriteCounts,
+    against_stored,
+    dedupe_rows,
+    rel_identity,
+    search_text_for,
+)
 
 BATCH = 5000  # rows per write transaction on the merging path
 LOOKUP = 20000  # keys per lookup query
@@ -124,21 +130,14 @@ def _upsert_nodes_tx(tx, lb: schema.Label, rows: list[dict]) -> tuple[int, int, 
     that create or change something. Counts come from the same transaction."""
     cols = lb.all_props()
     existing = _lookup(tx, lb, [r[lb.key] for r in rows])
-    writes, new, unchanged = [], 0, 0
-    for r in rows:
-        old = existing.get(r[lb.key])
-        if old is None:
-            new += 1
-            text = r.get(SEARCH) or search_text_for(lb.name, r)
-            on_create = {SOURCE: r.get(SOURCE), SEARCH: text}
-        elif merge_props(old, r, cols) is None:
-            unchanged += 1
-            continue
-        else:
-            on_create = {}
-        # Only non-empty values are set, so nothing stored is ever erased;
-        # `source` is set on creation only.
-        writes.append({"k": r[lb.key], "c": on_create, "p": _values(r, cols, (lb.key, SOURCE))})
+    new, changed, unchanged = against_stored(rows, existing, lambda r: r[lb.key], cols)
+    # Only non-empty values are set, so nothing stored is ever erased;
+    # `source` and the search text are set on creation only.
+    writes = [{"k": r[lb.key], "p": _values(r, cols, (lb.key, SOURCE)),
+               "c": {SOURCE: r.get(SOURCE), SEARCH: r.get(SEARCH) or search_text_for(lb.name, r)}}
+              for r in new]
+    writes += [{"k": r[lb.key], "c": {}, "p": _values(r, cols, (lb.key, SOURCE))}
+               for r, _ in changed]
     created = 0
     if writes:
         summary = tx.run(f"UNWIND $rows AS r MERGE (n:{lb.name} {{{lb.key}: r.k}}) "
@@ -216,18 +215,17 @@ def _upsert_rels_tx(tx, rt: schema.RelType, fa: schema.Label, fb: schema.Label,
         for f, t, props in res:
             existing[ident({"from": f, "to": t, **props})] = props
     cols = rt.all_props()
-    keyed, unkeyed, changed = [], [], []
-    for r in ok:
-        old = existing.get(ident(r))
-        row = {"from": r["from"], "to": r["to"], "source": r.get(SOURCE),
-               "k": {k: r.get(k) for k in rt.key}, "p": _values(r, cols, (SOURCE,))}
-        if old is None:
-            # MERGE cannot match on a null property: such rows are created.
-            (keyed if all(v is not None for v in row["k"].values()) else unkeyed).append(row)
-        elif merge_props(old, r, cols) is None:
-            counts.unchanged += 1
-        else:
-            changed.append(row)
+    new, pairs, counts.unchanged = against_stored(ok, existing, ident, cols)
+
+    def row(r):
+        return {"from": r["from"], "to": r["to"], "source": r.get(SOURCE),
+                "k": {k: r.get(k) for k in rt.key}, "p": _values(r, cols, (SOURCE,))}
+
+    keyed, unkeyed = [], []
+    for r in map(row, new):
+        # MERGE cannot match on a null property: such rows are created.
+        (keyed if all(v is not None for v in r["k"].values()) else unkeyed).append(r)
+    changed = [row(r) for r, _ in pairs]
     ends = (f"UNWIND $rows AS r MATCH (a:{fa.name} {{{fa.key}: r.from}}) "
             f"MATCH (b:{fb.name} {{{fb.key}: r.to}}) ")
     key_map = " {" + ", ".join(f"{k}: r.k.{k}" for k in rt.key) + "}" if rt.key else ""
