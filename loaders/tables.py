@@ -95,7 +95,7 @@ class Tables:
         self.created: dict[str, pa.Array] = {}  # keys this load stored anew, per label
         self.spill = spill_folder(store)
         # Removed after the write; also if the load fails before it.
-        weakref.finalize(self, shutil.rmtree, self.spill, True)
+        weakref.finalize(self, _remove, self.spill)
 
     def total(self) -> int:
         return sum(self.rows.values())
@@ -168,7 +168,7 @@ class Tables:
         try:
             return self._write_all(advance)
         finally:
-            shutil.rmtree(self.spill, ignore_errors=True)
+            _remove(self.spill)
 
     def _write_all(self, advance) -> dict[str, list]:
         late: dict[str, list] = defaultdict(list)
@@ -251,6 +251,15 @@ def spill_folder(store: Store) -> Path:
         if not (pid.isdigit() and _running(int(pid))):
             shutil.rmtree(old, ignore_errors=True)
     return Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=root))
+
+
+def _remove(folder: Path) -> None:
+    """A load's spill folder, and the root above it once no other load uses it."""
+    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        folder.parent.rmdir()
+    except OSError:
+        pass  # another load's folder is in it, or it is gone already
 
 
 def _running(pid: int) -> bool:
