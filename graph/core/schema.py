@@ -46,6 +46,9 @@ class RelType:
     ends: tuple[tuple[str, str], ...]  # (from label, to label) pairs
     props: dict[str, str] = field(default_factory=dict)
     key: tuple[str, ...] = ()  # properties that tell parallel edges apart
+    # Properties a whole-store query filters on (Neo4j range index; the embedded
+    # store scans a column, which is fast enough there).
+    indexed: tuple[str, ...] = ()
 
     def all_props(self) -> dict[str, str]:
         return {**self.props, SOURCE: STR}
@@ -134,7 +137,8 @@ _SEIZABLE = ("Person", "Flight", "Company", "Container", "Declaration", "Airport
 
 REL_TYPES: tuple[RelType, ...] = (
     RelType("TRAVELLED", (("Person", "Flight"),),
-            {"role": STR, "pnr": STR, "seat": STR, "checked_bags": INT}),
+            {"role": STR, "pnr": STR, "seat": STR, "checked_bags": INT},
+            indexed=("role",)),
     RelType("BOOKED", (("Person", "Booking"),)),
     RelType("FOR_FLIGHT", (("Booking", "Flight"),)),
     RelType("DEPARTS_FROM", (("Flight", "Airport"),)),
