@@ -5,8 +5,8 @@ Batches arrive checked and mapped (loaders/load.py). Each row's foreign keys
 are looked up in the keys this load has accepted so far (and the batch's own),
 then, for keys this load did not make, in the store: a hash join against sets,
 one store look-up per batch for the rest. Accepted rows are spilled, a batch
-at a time, to Parquet files in a private folder next to the store (the system's
-temporary folder for a server store), so a large load does not hold every
+at a time, to Parquet files in a private folder next to the store (the user's
+cache folder for a server store), so a large load does not hold every
 table in memory until its end; the folder is removed after the load, and a
 killed load's folder by the next one. At the end each table is read back alone,
 de-duplicated (later non-empty values win, the first source stays, as the

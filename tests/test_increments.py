@@ -16,10 +16,11 @@ import pytest
 
 from graph.core import ladybug_write
 from graph.core.ladybug_write import LadybugWrites
+from graph.core.neo4j_write import Neo4jWrites
 from graph.core.stores import open_store
 from loaders import tables
 from loaders.load import load_folder
-from tests.conftest import ROOT, SAMPLE, lbug_url
+from tests.conftest import ROOT, SAMPLE, lbug_url, reset_neo4j
 from tests.test_load_paths import dump
 
 _spec = importlib.util.spec_from_file_location("increment_bench",
@@ -66,6 +67,30 @@ def test_an_increment_gives_the_graph_of_the_merging_path_and_a_rerun_changes_no
                           rel, a, b, rows if isinstance(rows, list) else rows.to_pylist()))
             _load(s, day, tmp_path, "d3")
         assert dump(s) == new
+
+
+@pytest.mark.neo4j
+def test_neo4j_increment_gives_the_graph_of_the_merging_path(neo4j_url, split_sample, tmp_path,
+                                                             monkeypatch):
+    base, day = split_sample
+    try:
+        reset_neo4j(neo4j_url)
+        with open_store(neo4j_url) as s:
+            _load(s, base, tmp_path, "b1")
+            inc = _load(s, day, tmp_path, "d1")
+            new = dump(s)
+            again = _load(s, day, tmp_path, "d2")
+            assert again.counts == inc.counts and dump(s) == new
+        reset_neo4j(neo4j_url)
+        with open_store(neo4j_url) as s:
+            _load(s, base, tmp_path, "b2")
+            with monkeypatch.context() as m:
+                m.setattr(Neo4jWrites, "insert_relationships",
+                          lambda self, rel, a, b, rows: self.upsert_relationships(rel, a, b, rows))
+                _load(s, day, tmp_path, "d3")
+            assert dump(s) == new
+    finally:
+        reset_neo4j(neo4j_url)
 
 
 def test_the_increment_reads_no_stored_pair_of_a_relationship_to_a_new_flight(
