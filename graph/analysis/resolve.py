@@ -49,6 +49,7 @@ from rapidfuzz import fuzz, process
 from graph.core import schema
 from graph.core.errors import NotFound, SchemaError
 from graph.core.phrases import points, say
+from graph.core.schema import L, R
 from graph.core.text import compact, fold
 
 PERSON_MIN = 70.0
@@ -57,7 +58,7 @@ NAME_BLOCK_MIN = 80.0  # name similarity needed for a name-block pair to be scor
 MAX_BLOCK = 1000
 CONTAINED_NAME = 0.9  # weight of a token-set match (one name inside the other)
 
-RESOLVABLE = tuple(sorted({a for a, _ in schema.rel_type("SAME_AS").ends}))
+RESOLVABLE = tuple(sorted({a for a, _ in R.SAME_AS.ends}))
 
 # Legal-form and trade words, folded (diacritics-blind). Longer phrases first.
 COMPANY_WORDS = sorted({
@@ -171,7 +172,7 @@ class Record:
 
     def __post_init__(self):
         if not self.clean:
-            self.clean = (clean_person_name(self.name) if self.label == "Person"
+            self.clean = (clean_person_name(self.name) if self.label == L.Person.name
                           else clean_company_name(self.name))
         self.nationality = country_code(self.nationality)
         if self.passport_text and not self.passport:
@@ -180,26 +181,27 @@ class Record:
 
 def person_record(ref, name, dob=None, nationality=None, passport=None, phones=(),
                   emails=(), addresses=()) -> Record:
-    return Record(ref, "Person", name or "", dob=(dob or "").strip(),
+    return Record(ref, L.Person.name, name or "", dob=(dob or "").strip(),
                   nationality=nationality or "", passport_text=(passport or "").strip(),
                   phones=set(phones), emails=set(emails), addresses=set(addresses))
 
 
 def company_record(ref, name, country=None, phones=(), emails=(), addresses=()) -> Record:
-    return Record(ref, "Company", name or "", nationality=country or "", phones=set(phones),
+    return Record(ref, L.Company.name, name or "", nationality=country or "", phones=set(phones),
                   emails=set(emails), addresses=set(addresses))
 
 
-_IDENTIFIERS = (("HAS_PHONE", "phones"), ("HAS_EMAIL", "emails"), ("HAS_ADDRESS", "addresses"))
+_IDENTIFIERS = ((R.HAS_PHONE.name, "phones"), (R.HAS_EMAIL.name, "emails"),
+                (R.HAS_ADDRESS.name, "addresses"))
 
 
 def load_records(store, label_name: str, keys=None) -> list[Record]:
     """The Persons or Companies in the store (all, or those with the given keys),
     with their phones, e-mails and addresses."""
     lb = schema.label(label_name)
-    if lb.name == "Person":
+    if lb is L.Person:
         cols = ["full_name", "date_of_birth", "nationality", "passport_no"]
-    elif lb.name == "Company":
+    elif lb is L.Company:
         cols = ["name", "country"]
     else:
         raise SchemaError(f"entity resolution covers {', '.join(RESOLVABLE)}, not {lb.name}")
@@ -212,7 +214,7 @@ def load_records(store, label_name: str, keys=None) -> list[Record]:
     recs: dict[str, Record] = {}
     for key, *vals in rows:
         ref = schema.make_ref(lb.name, key)
-        recs[key] = person_record(ref, *vals) if lb.name == "Person" else company_record(
+        recs[key] = person_record(ref, *vals) if lb is L.Person else company_record(
             ref, *vals)
     for rel, attr in _IDENTIFIERS:
         rt = schema.rel_type(rel)
@@ -332,7 +334,7 @@ def _tax_code(ref: str) -> str | None:
 
 
 def match(a: Record, b: Record) -> tuple[float, list[str]]:
-    return person_match(a, b) if a.label == "Person" else company_match(a, b)
+    return person_match(a, b) if a.label == L.Person.name else company_match(a, b)
 
 
 # --- blocking -----------------------------------------------------------------------
@@ -408,7 +410,7 @@ class Proposal:
 def same_as_pairs(store) -> set[frozenset]:
     """The pairs already linked by SAME_AS (either direction)."""
     out = set()
-    rt = schema.rel_type("SAME_AS")
+    rt = R.SAME_AS
     for a, b in rt.ends:
         la, lb = schema.label(a), schema.label(b)
         _, rows = store.read(f"MATCH (x:{la.name})-[:{rt.name}]->(y:{lb.name}) "
@@ -427,7 +429,7 @@ def propose_records(records: list[Record], min_score: float | None = None,
         if skip and frozenset((a.ref, b.ref)) in skip:
             continue
         threshold = min_score if min_score is not None else (
-            PERSON_MIN if a.label == "Person" else COMPANY_MIN)
+            PERSON_MIN if a.label == L.Person.name else COMPANY_MIN)
         score, ev = match(a, b)
         if score >= threshold:
             a_ref, b_ref = sorted((a.ref, b.ref))
@@ -450,7 +452,7 @@ def propose(store, *, labels=RESOLVABLE, min_score: float | None = None,
 def _pair(store, a_ref: str, b_ref: str):
     la, ka = schema.parse_ref(a_ref)
     lb, kb = schema.parse_ref(b_ref)
-    if (la.name, lb.name) not in schema.rel_type("SAME_AS").ends:
+    if (la.name, lb.name) not in R.SAME_AS.ends:
         raise SchemaError(f"SAME_AS joins two Persons or two Companies, not {la.name} "
                           f"and {lb.name}")
     if ka == kb:
@@ -463,7 +465,8 @@ def _linked(store, la, ka, lb, kb) -> list[tuple[str, str]]:
     found = []
     for f, t in ((ka, kb), (kb, ka)):
         _, rows = store.read(
-            f"MATCH (x:{la.name} {{{la.key}: $f}})-[:SAME_AS]->(y:{lb.name} {{{lb.key}: $t}}) "
+            f"MATCH (x:{la.name} {{{la.key}: $f}})-[:{R.SAME_AS.name}]->"
+            f"(y:{lb.name} {{{lb.key}: $t}}) "
             f"RETURN count(*)", {"f": f, "t": t})
         if rows and rows[0][0]:
             found.append((f, t))
@@ -498,7 +501,7 @@ def accept(store, a_ref: str, b_ref: str, score: float, by: str) -> dict:
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     row = {"from": ka, "to": kb, "score": float(score), "decided_by": by.strip(),
            "decided_at": now, schema.SOURCE: f"entity resolution: accepted by {by.strip()}"}
-    counts = store.upsert_relationships("SAME_AS", la.name, lb.name, [row])
+    counts = store.upsert_relationships(R.SAME_AS.name, la.name, lb.name, [row])
     if counts.missing:
         raise NotFound(f"{a_ref} or {b_ref} is not in the store")
     return {"a": a_ref, "b": b_ref, "created": counts.created > 0}
@@ -514,5 +517,5 @@ def undo(store, a_ref: str, b_ref: str) -> int:
     if not links:
         return 0
     for f, t in links:
-        store.delete_relationship("SAME_AS", la.name, f, lb.name, t)
+        store.delete_relationship(R.SAME_AS.name, la.name, f, lb.name, t)
     return len(links)
