@@ -38,7 +38,6 @@ from graph.core.store import (
     Store,
     check_order,
     left_out_by_type,
-    search_text_for,
 )
 from graph.core.text import search_column
 
