@@ -179,3 +179,31 @@ def _person(pid):
 
 def _phone(n):
     return {"number": n, "source": "t:0", "ref": f"Phone:{n}", "search_text": None}
+
+
+def test_large_relationship_tables_are_copied_from_a_file_with_the_same_graph(
+        tmp_path, monkeypatch):
+    """At 1,000,000 persons a COPY of 5,000,000 travel rows from memory filled
+    the write buffer pool: tables from FILE_COPY_ROWS rows go through a Parquet
+    file in a private folder beside the store, gone afterwards. A store path that
+    cannot be spelt safely into COPY's literal never reaches it (the attack: a
+    quote in the folder name)."""
+    (tmp_path / "mem").mkdir()
+    with open_store(lbug_url(tmp_path / "mem")) as s:
+        _load(s, SAMPLE, tmp_path, "mem")
+        expected = dump(s)
+    used = []
+    real = ladybug_write._copy_folder
+    monkeypatch.setattr(ladybug_write, "_copy_folder",
+                        lambda p: used.append(real(p)) or used[-1])
+    monkeypatch.setattr(ladybug_write, "FILE_COPY_ROWS", 50)
+    for name in ("file", "it's"):
+        (tmp_path / name).mkdir()
+        with open_store(lbug_url(tmp_path / name)) as s:
+            _load(s, SAMPLE, tmp_path, "f")
+            assert dump(s) == expected
+        assert not list((tmp_path / name).glob(".copy-*"))
+    plain, quoted = used[:len(used) // 2], used[len(used) // 2:]
+    assert plain and all(str(f).startswith(str(tmp_path / "file")) for f in plain)
+    # Beside the quoted store no folder is used: the system's temporary one is.
+    assert quoted and not any(f is not None and "'" in str(f) for f in quoted)
