@@ -29,19 +29,14 @@ from ladybug.prepared_statement import PreparedStatement
 from graph.core import schema
 from graph.core.cypher_guard import judge_ladybug_plan, judged_message
 from graph.core.errors import QueryError, ReadOnlyError, StoreUnavailable
-from graph.core.model import Edge, Node, Path, QueryResult, Subgraph
+from graph.core.model import Edge, Node, Path, QueryResult
 from graph.core.schema import FLOAT, INT, REF, SEARCH, STR
 from graph.core.search import get_many
 from graph.core.search_index import SearchIndex, index_path
 from graph.core.store import (
-    DEFAULT_CAP,
-    DEFAULT_ORDER,
-    Hop,
     Store,
     WriteCounts,
-    check_order,
     dedupe_rows,
-    left_out_by_type,
     merge_props,
     rel_identity,
     search_text_for,
@@ -282,35 +277,6 @@ class LadybugStore(Store):
                                      "labels": labels, "limit": limit * 4})
         return [row[0] for row in rows]
 
-    # LadybugDB plans `UNWIND $keys AS k MATCH (a {key: k})-[r]-(b)` as a hash
-    # join against the whole pattern: every relationship of the type is read,
-    # and returning whole nodes filled the buffer pool at 100,000 persons;
-    # `a.key IN $keys` scans the label. A single key is an index lookup (a
-    # fraction of a millisecond), so neighbourhoods are read one node at a time.
-    def expand(self, nodes, labels=(), rel_types=(), cap=DEFAULT_CAP, order=DEFAULT_ORDER,
-               priority=()):
-        labels, rel_types = schema.check_labels(labels), schema.check_rel_types(rel_types)
-        check_order(order)
-        sub = Subgraph()
-        for n in nodes:
-            lb = schema.label(n.label)
-            hops = self._hops_of(lb, n.key, labels, rel_types)
-            total = sum(c for _, c in hops)
-            if total > cap:
-                rows = self._top_neighbours(lb, n.key, [h for h, _ in hops], cap, order,
-                                            priority, total)
-                sub.left_out[n.id] = total - cap
-                sub.left_out_by_type[n.id] = left_out_by_type(
-                    {f"{h.pattern.split(':')[1].split(']')[0]}>{h.far}": c for h, c in hops},
-                    rows)
-            else:
-                rows = []
-                for h, _ in hops:
-                    rows += self.read(f"MATCH (a:{lb.name} {{{lb.key}: $key}}) "
-                                      f"MATCH (a){h.pattern} RETURN a, r, b", {"key": n.key})[1]
-            self._add_rows(sub, rows)
-        return sub
-
     def _first_rows(self, lb, key, pattern, where, params, sort, cap):
         # Sorting whole neighbour rows before the LIMIT reads every neighbour's
         # properties (0.9 s on a 70,000-person country): sort on the ref alone,
@@ -326,31 +292,6 @@ class LadybugStore(Store):
                 edge = Edge(r.source if r.source != "?" else far,
                             r.target if r.target != "?" else far, r.type, r.properties)
                 out.append((a, edge, nodes[ref]))
-        return out
-
-    def degrees(self, label_name, keys, labels=(), rel_types=()):
-        labels, rel_types = schema.check_labels(labels), schema.check_rel_types(rel_types)
-        lb = schema.label(label_name)
-        pattern, where, params = self._hop_pattern(labels, rel_types)
-        out = {}
-        for k in keys:
-            rows = self.read(f"MATCH (a:{lb.name} {{{lb.key}: $key}}) MATCH (a){pattern}{where} "
-                             f"RETURN count(r)", {**params, "key": k})[1]
-            if rows and rows[0][0]:
-                out[k] = rows[0][0]
-        return out
-
-    def _hops_of(self, lb, key, labels, rel_types) -> list[tuple[Hop, int]]:
-        """The (type, far label) patterns that hold neighbours of one node, with
-        how many each holds."""
-        pattern, where, params = self._hop_pattern(labels, rel_types)
-        rows = self.read(f"MATCH (a:{lb.name} {{{lb.key}: $key}}) MATCH (a){pattern}{where} "
-                         f"RETURN label(r), label(b), count(*)", {**params, "key": key})[1]
-        out = []
-        for rtype, far, count in sorted(rows):
-            # Names read back from the store are checked before they reach Cypher.
-            rt, fb = schema.rel_type(rtype), schema.label(far)
-            out.append((Hop(f"-[r:{rt.name}]-(b:{fb.name})", "", {}, fb.name), count))
         return out
 
     def seizure_links(self):
