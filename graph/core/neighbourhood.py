@@ -6,7 +6,7 @@ OPTIONAL MATCH in a clause of its own: both engines then walk the relationships 
 the nodes found only (LadybugDB 0.22 masks its scans with the keys' nodes), where
 a relationship pattern in the key's MATCH scanned the whole relationship table.
 The dialect differences stay in the store classes as small hooks: `label_expr`,
-`type_expr` and `_first_rows` (how a hub's first rows are read).
+`type_expr`, and `far_expr` with `_far_nodes` (how neighbour rows are read).
 """
 
 from __future__ import annotations
@@ -94,11 +94,16 @@ class Neighbourhood:
             lb = schema.label(label_name)
             counts = self._type_counts(lb, keys, labels, rel_types)
             small = [k for k, c in counts.items() if sum(c.values()) <= cap]
-            if small:
-                rows = self._one_hop(lb, small, labels, rel_types, "a, r, b")
-                self._add_rows(sub, [row for row in rows if row[1] is not None
-                                     and row[1].type in _TYPES and row[2].label in _LABELS])
-            for k in sorted(set(counts) - set(small)):
+            # One statement per relationship type the small nodes have: LadybugDB
+            # then reads the far nodes from that type's end tables only.
+            by_type: dict[str, list[str]] = defaultdict(list)
+            for k in small:
+                for t in {t for t, _far in counts[k]}:
+                    by_type[t].append(k)
+            for t, ks in sorted(by_type.items()):
+                rows = self._one_hop(lb, ks, labels, [t], f"a, r, {self.far_expr}")
+                self._add_rows(sub, self._far_nodes([row for row in rows if row[1] is not None]))
+            for k in [k for k in dict.fromkeys(keys) if k in counts and k not in small]:
                 hops = [Hop(f"-[r:{t}]-(b:{far})", "", {}, far) for t, far in sorted(counts[k])]
                 total = sum(counts[k].values())
                 rows = self._top_neighbours(lb, k, hops, cap, order, priority, total)
@@ -180,12 +185,21 @@ class Neighbourhood:
                           key=lambda row: (row[2].id, str(row[1].id)))
         return (rows + rest)[:cap]
 
+    # --- dialect hook: how neighbour rows are read -----------------------------------
+    # What a row returns for the far node `b`, and how such rows become (a, r, Node).
+    # Neo4j returns `b` whole; the embedded store returns its ref (see LadybugStore).
+    far_expr = "b"
+
+    def _far_nodes(self, rows: list) -> list:
+        return rows
+
     def _first_rows(self, lb, key, pattern, where, params, sort, cap):
         """(a, r, b) of one node's first `cap` neighbours through one pattern, in
-        `sort` order (a dialect hook: the embedded store sorts refs, then reads)."""
-        return self.read(f"MATCH (a:{lb.name} {{{lb.key}: $key}}) MATCH (a){pattern}{where} "
-                         f"RETURN a, r, b ORDER BY {sort} LIMIT $cap",
+        `sort` order."""
+        rows = self.read(f"MATCH (a:{lb.name} {{{lb.key}: $key}}) MATCH (a){pattern}{where} "
+                         f"RETURN a, r, {self.far_expr} ORDER BY {sort} LIMIT $cap",
                          {**params, "key": key, "cap": cap})[1]
+        return self._far_nodes(rows)
 
     def _top_neighbours(self, lb, key, hops, cap, order, priority=(), degree=0):
         """The `cap` neighbours of one busy node (`degree` relationships) that
