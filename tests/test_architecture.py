@@ -17,7 +17,6 @@ TOO_LONG_FOR_NOW = {
     "graph/records/users.py",  # to split: permissions and masking apart from the users file
     "graph/records/dutylog.py",  # to split: the handover reports apart from the entries
     "graph/interchange/export.py",  # to split: one module per format (a registry)
-    "graph/interchange/neo4j_import.py",  # to split: file preparation apart from the run
     "graph/bench/harness.py",  # to split: baselines apart from the timing
     "ui/i18n.py",  # to split: the message tables apart from the lookup (or data files)
     "sample_data/scale.py",  # to split: the row writers apart from the sizes
