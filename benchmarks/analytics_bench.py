@@ -126,7 +126,7 @@ def main() -> None:
     rows.append(("analyse (all of the above)", secs, peak, ""))
     with tempfile.TemporaryDirectory() as tmp:
         for fmt in export.FORMATS:
-            path = Path(tmp) / f"bench{export.EXTENSIONS[fmt]}"
+            path = Path(tmp) / f"bench{export.FORMATS[fmt].extension}"
             _, secs, peak = measure(lambda fmt=fmt, path=path: export.write(sub, fmt, path),
                                     memory)
             rows.append((f"export {fmt}", secs, peak, f"{path.stat().st_size / 1e6:.1f} MB"))

@@ -10,6 +10,7 @@
 // view: table
 // alert: true
 // tags: travel, crew, baggage, seizures
+// --- ladybug
 MATCH (p:Person)-[t:TRAVELLED]->(f:Flight)
 WHERE t.role = 'crew' AND t.checked_bags >= $min_bags
 WITH p, f.origin AS origin, f.destination AS destination,
@@ -20,6 +21,31 @@ OPTIONAL MATCH (rs:Seizure)-[:INVOLVES]->(sf:Flight)
 WHERE sf.origin = origin AND sf.destination = destination
 WITH p, origin, destination, heavy_trips, heavy_bags, most_bags, first_heavy, last_heavy,
      count(DISTINCT rs) AS route_seizures
+WHERE route_seizures > 0 OR heavy_trips >= $min_trips
+MATCH (p)-[a:TRAVELLED]->(g:Flight)
+WHERE a.role = 'crew' AND g.origin = origin AND g.destination = destination
+WITH p, origin, destination, heavy_trips, heavy_bags, most_bags, first_heavy, last_heavy,
+     route_seizures, count(DISTINCT g) AS crew_trips
+OPTIONAL MATCH (ps:Seizure)-[:INVOLVES]->(p)
+RETURN p.person_id AS person_id, p.full_name AS full_name, p.nationality AS nationality,
+       origin, destination, crew_trips, heavy_trips, heavy_bags, most_bags,
+       first_heavy, last_heavy, route_seizures, count(DISTINCT ps) AS own_seizures
+ORDER BY heavy_trips DESC, person_id, origin, destination
+// --- neo4j
+// Neo4j runs an OPTIONAL MATCH once per incoming row: the seized routes are
+// read once, first, and looked up in a list (16 s at 1,000,000 persons before).
+OPTIONAL MATCH (rs:Seizure)-[:INVOLVES]->(sf:Flight)
+WITH sf.origin + '>' + sf.destination AS route, count(DISTINCT rs) AS n
+WITH collect([route, n]) AS seized
+MATCH (p:Person)-[t:TRAVELLED]->(f:Flight)
+WHERE t.role = 'crew' AND t.checked_bags >= $min_bags
+WITH seized, p, f.origin AS origin, f.destination AS destination,
+     count(DISTINCT f) AS heavy_trips, sum(t.checked_bags) AS heavy_bags,
+     max(t.checked_bags) AS most_bags,
+     min(f.departure_date) AS first_heavy, max(f.departure_date) AS last_heavy
+WITH p, origin, destination, heavy_trips, heavy_bags, most_bags, first_heavy, last_heavy,
+     coalesce(head([x IN seized WHERE x[0] = origin + '>' + destination | x[1]]), 0)
+       AS route_seizures
 WHERE route_seizures > 0 OR heavy_trips >= $min_trips
 MATCH (p)-[a:TRAVELLED]->(g:Flight)
 WHERE a.role = 'crew' AND g.origin = origin AND g.destination = destination

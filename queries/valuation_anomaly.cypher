@@ -19,18 +19,22 @@
 MATCH (:Declaration)-[l:DECLARES]->(c:Commodity)
 WHERE l.unit_value_usd > 0 AND ($hs_prefix IN ['', '*'] OR c.hs_code STARTS WITH $hs_prefix)
 WITH CASE WHEN $by_hs6 THEN coalesce(c.hs6, c.hs_code) ELSE c.hs_code END AS goods,
-     coalesce(l.unit, '') AS unit,
-     percentileCont(l.unit_value_usd, 0.5) AS median, count(*) AS market_lines
+     coalesce(l.unit, '') AS unit, l.unit_value_usd AS value, c.hs_code AS code
+WITH goods, unit, percentileCont(value, 0.5) AS median, count(*) AS market_lines,
+     collect(DISTINCT code) AS codes
 WHERE market_lines >= $min_market_lines
-MATCH (co:Company)-[:DECLARED]->(:Declaration)-[l:DECLARES]->(c:Commodity)
+UNWIND codes AS code
+MATCH (c:Commodity {hs_code: code})
+MATCH (co:Company)-[:DECLARED]->(:Declaration)-[l:DECLARES]->(c)
 WHERE l.unit_value_usd > 0 AND coalesce(l.unit, '') = unit
-  AND (CASE WHEN $by_hs6 THEN coalesce(c.hs6, c.hs_code) ELSE c.hs_code END) = goods
 WITH goods, unit, median, market_lines, co,
-     percentileCont(l.unit_value_usd, 0.5) AS declarant_median, count(*) AS declarant_lines
+     percentileCont(l.unit_value_usd, 0.5) AS declarant_median, count(*) AS declarant_lines,
+     collect(DISTINCT c.hs_code) AS declared_codes
 WHERE declarant_lines >= $min_lines AND declarant_median <= $max_ratio * median
-MATCH (co)-[:DECLARED]->(d:Declaration)-[l:DECLARES]->(c:Commodity)
+UNWIND declared_codes AS code
+MATCH (c:Commodity {hs_code: code})
+MATCH (co)-[:DECLARED]->(d:Declaration)-[l:DECLARES]->(c)
 WHERE l.unit_value_usd > 0 AND coalesce(l.unit, '') = unit
-  AND (CASE WHEN $by_hs6 THEN coalesce(c.hs6, c.hs_code) ELSE c.hs_code END) = goods
   AND l.unit_value_usd <= $max_ratio * median
 RETURN co.company_id AS company_id, co.name AS company,
        d.declaration_no AS declaration_no, d.registered_date AS registered_date,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import json
 
 import networkx as nx
 import pytest
@@ -224,3 +225,56 @@ def test_risk_command(sample_url):
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     assert data["ref"] == CONTAINER and data["excluded_labels"] == analytics.hub_labels()
+
+
+# --- the rule registry: adding a rule is one entry -------------------------------------
+def _sharing_a_booking(model, ref, w):
+    """A rule the project does not have: a Person who booked under a PNR (a test's rule,
+    its own Cypher on the real store)."""
+    if not ref.startswith("Person:"):
+        return []
+    _, rows = model.store.read(
+        "MATCH (p {ref: $ref})-[:BOOKED]->(b) RETURN b.pnr ORDER BY b.pnr", {"ref": ref})
+    return [risk.Contribution("booked_a_pnr", float(w["points"]), f"booked PNR {pnr}",
+                              [f"Booking:{pnr}"]) for (pnr,) in rows]
+
+
+def test_a_rule_registered_once_is_scored_and_explained(sample_store, monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    from graph.cli.extra import app
+
+    before = risk.score(sample_store, CIGAR_PAX)
+    monkeypatch.setattr(risk, "RULES", dict(risk.RULES))  # the test's entry goes with it
+    risk.register(risk.Rule("booked_a_pnr", "Booked under a PNR", _sharing_a_booking,
+                            {"points": 7, "max_points": 7}))
+    after = risk.score(sample_store, CIGAR_PAX)
+    mine = [c for c in after.contributions if c.rule == "booked_a_pnr"]
+    assert mine and mine[0].reason.startswith("booked PNR ") and mine[0].refs
+    assert after.score == round(before.score + sum(c.points for c in mine), 2)
+    assert sum(c.points for c in mine) <= 7  # capped at its max_points like any rule
+    # its weights come from the TOML when it has a table there; the entry's defaults if not
+    path = tmp_path / "w.toml"
+    path.write_text(risk.WEIGHTS_FILE.read_text("utf-8")
+                    + "\n[booked_a_pnr]\npoints = 3\nmax_points = 3\n", "utf-8")
+    r = CliRunner().invoke(app, ["risk", CIGAR_PAX, "--store", sample_store.url,
+                                 "--weights", str(path), "--json"])
+    assert r.exit_code == 0, r.output
+    [scored] = json.loads(r.stdout)["scores"]
+    assert sum(c["points"] for c in scored["contributions"]
+               if c["rule"] == "booked_a_pnr") == 3.0  # its cap from the TOML
+    path.write_text(path.read_text("utf-8") + "typo = 1\n", "utf-8")
+    with pytest.raises(DataError, match=r"\[booked_a_pnr\] has unknown typo"):
+        risk.load_weights(path)
+
+
+def test_a_weights_table_of_no_rule_is_refused(tmp_path):
+    path = tmp_path / "w.toml"
+    path.write_text(risk.WEIGHTS_FILE.read_text("utf-8") + "\n[near_seizur]\npoints = 1\n",
+                    "utf-8")
+    with pytest.raises(DataError, match="no rule is called near_seizur"):
+        risk.load_weights(path)
+    without = risk.WEIGHTS_FILE.read_text("utf-8").replace("decay = 0.5", "")
+    path.write_text(without, "utf-8")
+    with pytest.raises(DataError, match=r"lack \[near_seizure\] decay"):
+        risk.load_weights(path)

@@ -13,7 +13,7 @@ import pytest
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from graph.core import phrases  # noqa: E402
+from graph.core import phrases, schema  # noqa: E402
 from graph.core.stores import ENV_STORE, open_store  # noqa: E402
 from ui import i18n  # noqa: E402
 from ui.workspace import SESSION_KEY, Workspace  # noqa: E402
@@ -28,7 +28,8 @@ def _english_patterns() -> list[tuple[str, re.Pattern]]:
     what a page shows; a single word only as the whole of a text (a label name such
     as "Company" also stands in data: "Import Export Co.", "Company:0312345678")."""
     out = []
-    catalogue = {**i18n.MESSAGES, **{f"phrase.{k}": v for k, v in phrases.PHRASES.items()}}
+    catalogue = {**i18n.MESSAGES, **{f"phrase.{k}": v for k, v in phrases.PHRASES.items()},
+                 **{f"schema.{x.name}": x.names for x in (*schema.LABELS, *schema.REL_TYPES)}}
     for key, (en, vi) in catalogue.items():
         bare = re.sub(r"\{\w*\}", "", en).strip()
         if en == vi or len(bare) < 4:

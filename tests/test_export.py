@@ -22,7 +22,7 @@ from graph.analysis import analytics
 from graph.core.model import Edge, Node, Subgraph
 from graph.core.store import node_row
 from graph.core.stores import open_store
-from graph.interchange import case, export
+from graph.interchange import case, csvzip, export, htmlpage
 from loaders.load import load_folder
 from tests.conftest import MINI, lbug_url
 
@@ -196,7 +196,7 @@ def test_csv_cells_never_run_as_formulas():
     s.add_node(Node("Company", "X1", {"name": "=HYPERLINK(\"http://x\")", "country": "VN"}))
     s.add_node(Node("Phone", "+84912345678", {}))
     s.add_edge(Edge("Company:X1", "Phone:+84912345678", "HAS_PHONE"))
-    text = export.csv_tables(s)["nodes.csv"]
+    text = csvzip.csv_tables(s)["nodes.csv"]
     assert "'=HYPERLINK" in text
     assert "Phone:+84912345678,Phone,+84912345678" in text  # a phone number stays as it is
 
@@ -338,8 +338,9 @@ def test_case_command(mini, tmp_path):
 def test_docstring_examples_run():
     import graph.interchange.case
     import graph.interchange.export
+    import graph.interchange.props
 
-    for module in (graph.interchange.export, graph.interchange.case):
+    for module in (graph.interchange.export, graph.interchange.props, graph.interchange.case):
         assert doctest.testmod(module).failed == 0
 
 
@@ -367,5 +368,40 @@ def test_big_html_export_is_laid_out_on_the_server_and_drawn_without_physics(tmp
     assert physics is False
     assert drawn == len(big.nodes)
     # a small export keeps the browser's physics
-    small_html = export.html_page(synthetic_subgraph(40))
+    small_html = htmlpage.html_page(synthetic_subgraph(40))
     assert '"x":' not in small_html.split('type="application/json">')[1].split("</script>")[0]
+
+
+# --- the registry: one entry per format -------------------------------------------------
+def _tsv(sub, path):
+    """A format the project does not have, registered by a test."""
+    rows = [f"{n.id}\t{n.label}" for n in sorted(sub.nodes.values(), key=lambda n: n.id)]
+    Path(path).write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def test_every_format_entry_is_complete():
+    for name, f in export.FORMATS.items():
+        assert f.name == name and f.extension.startswith(".") and "/" in f.mime
+        assert f.description and callable(f.writer)
+    assert len({f.extension for f in export.FORMATS.values()}) == len(export.FORMATS)
+
+
+def test_a_format_registered_once_is_offered_by_the_cli_and_the_case_package(
+        mini, tmp_path, monkeypatch):
+    from graph.cli import app
+
+    entry = export.Format("tsv", ".tsv", "text/tab-separated-values", "Nodes, tab-separated",
+                          _tsv)
+    out = tmp_path / "g.tsv"
+    args = ["export", VIET_TRAN, "--format", "tsv", "-o", str(out), "--store", mini.url]
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 2 and not out.exists()  # not registered: a usage error
+    monkeypatch.setitem(export.FORMATS, "tsv", entry)
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 0, r.output
+    assert f"{VIET_TRAN}\tCompany" in out.read_text("utf-8")
+    manifest = case.build(mini.neighbours(VIET_TRAN, hops=1), tmp_path / "c.zip",
+                          store_url=mini.url)
+    assert {"subgraph.tsv": "tsv"}.items() <= {f["name"]: f["format"]
+                                               for f in manifest["files"]}.items()
+    assert case.verify(tmp_path / "c.zip") == []

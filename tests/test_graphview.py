@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import random
@@ -9,6 +10,7 @@ import re
 
 import pytest
 
+from graph.core import schema
 from graph.core.model import Edge, Node, Subgraph
 from ui import graphview
 from ui.graphview import LAYOUT_THRESHOLD, server_layout, standalone_html, view_data
@@ -137,7 +139,8 @@ def test_tiny_graphs_through_the_layout(n):
 
 def test_big_export_carries_the_server_layout():
     page = standalone_html(synthetic_subgraph(LAYOUT_THRESHOLD + 50))
-    data = json.loads(re.search(r'id="cg-data">(.*?)</script>', page, re.S).group(1))
+    data = json.loads(re.search(r'id="graph-data" type="application/json">(.*?)</script>',
+                                page, re.S).group(1))
     assert data["layout"] == "server" and all("x" in n and "y" in n for n in data["nodes"])
     small = standalone_html(synthetic_subgraph(50))
     assert '"layout": "physics"' in small
@@ -172,3 +175,43 @@ def test_captions_say_what_a_node_is_and_keep_the_whole_name():
     data = view_data(Subgraph({n.id: n for n in (company, decl)}), key="k")
     assert all(n["image"].startswith("data:image/svg+xml") for n in data["nodes"])
     assert all("image" in item for item in data["legend"])
+
+
+def test_the_apps_page_and_the_exports_come_from_one_pipeline():
+    """Both standalone pages: every script the page runs is allowed by its SHA-256 and
+    nothing else runs (no 'unsafe-inline' scripts), the data is inert JSON, no fetch."""
+    import base64
+    import hashlib
+
+    from graph.interchange import htmlpage
+
+    evil = "</script><script>alert(1)</script>"
+    sub = synthetic_subgraph(5)
+    node = next(iter(sub.nodes.values()))
+    node.properties[schema.label(node.label).caption] = evil
+    for page in (standalone_html(sub), htmlpage.html_page(sub)):
+        csp = html.unescape(
+            re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)[1])
+        scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
+        assert len(scripts) == 2 and "unsafe-inline" not in csp.split("style-src")[0]
+        for text in scripts:
+            digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+            assert f"'sha256-{digest}'" in csp
+        assert "default-src 'none'" in csp and evil not in page
+        data = re.search(r'<script id="graph-data" type="application/json">(.*?)</script>',
+                         page, re.S)[1]
+        assert "alert(1)" in json.dumps(json.loads(data)) and "\\u003c/script" in data
+        assert "&lt;/script&gt;&lt;script&gt;alert(1)" in page  # the table: as text
+
+
+def test_a_page_script_that_would_close_its_element_is_refused():
+    from graph.interchange import htmlpage
+
+    with pytest.raises(ValueError, match="close its own element"):
+        htmlpage.standalone_page(title="t", data={}, css="", scripts=("var a = '</SCRIPT>';",))
+    page = htmlpage.standalone_page(title="<b>t</b>", data={"x": "</script>"}, css="",
+                                    scripts=("var a = 1;",), lines=("<i>n</i>",),
+                                    legend=(("<u>L</u>", "#fff"),),
+                                    tables=((("<th>",), [("<td>",)]),))
+    assert "<b>t" not in page and "<i>n" not in page and "<u>L" not in page
+    assert "<th><th>" not in page and "&lt;td&gt;" in page

@@ -6,6 +6,7 @@ one bad watchlist row costs that row only; dates after today are refused."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import json
@@ -25,7 +26,7 @@ from graph.core.model import Edge, Node, Subgraph
 from graph.core.store import node_row
 from graph.core.stores import open_store
 from graph.core.text import CONTROLS, clean, escape
-from graph.interchange import case, export
+from graph.interchange import case, export, htmlpage
 from loaders import fields
 from loaders.load import load_folder
 from tests.conftest import SAMPLE, lbug_url
@@ -293,7 +294,7 @@ def _check_valid(fmt: str, path) -> str:
         text = "".join(tables)
     elif fmt == "html":
         # vis-network's own code holds U+0085 in a regular expression: not data
-        text = data.decode("utf-8").replace(export._vis_network_js(), "")
+        text = data.decode("utf-8").replace(htmlpage.vis_network_js(), "")
         payload = text.split('<script id="graph-data" type="application/json">')[1]
         json.loads(payload.split("</script>")[0])
     else:
@@ -305,7 +306,7 @@ def _check_valid(fmt: str, path) -> str:
 @pytest.mark.parametrize("ch", BAD_CHARS, ids=[f"U+{ord(c):04X}" for c in BAD_CHARS])
 @pytest.mark.parametrize("fmt", list(export.FORMATS))
 def test_every_format_is_valid_with_every_control_character(tmp_path, fmt, ch):
-    path = tmp_path / ("out" + export.EXTENSIONS[fmt])
+    path = tmp_path / ("out" + export.FORMATS[fmt].extension)
     export.write(_dirty_subgraph(ch), fmt, path)
     text = _check_valid(fmt, path)
     assert ch not in text
@@ -332,8 +333,9 @@ def test_a_failed_export_leaves_no_file_and_keeps_the_old_one(tmp_path, monkeypa
         real(sub, p)
         raise OSError("disk full")
 
-    real = export.FORMATS[fmt]
-    monkeypatch.setitem(export.FORMATS, fmt, broken)
+    real = export.FORMATS[fmt].writer
+    monkeypatch.setitem(export.FORMATS, fmt, dataclasses.replace(export.FORMATS[fmt],
+                                                                writer=broken))
     with pytest.raises(OSError, match="disk full"):
         export.write(_dirty_subgraph("\x0b"), fmt, path)
     assert path.read_bytes() == b"the previous export"
@@ -364,7 +366,7 @@ def test_exports_from_a_store_holding_control_characters(request, tmp_path, kind
     sub = store.neighbours("Company:CX1", hops=2)
     assert len(sub.nodes) == 2
     for fmt in export.FORMATS:
-        path = tmp_path / ("out" + export.EXTENSIONS[fmt])
+        path = tmp_path / ("out" + export.FORMATS[fmt].extension)
         export.write(sub, fmt, path)
         text = _check_valid(fmt, path)
         assert not any(ch in text for ch in "\x0b\x0c\x1b\x7f\x85")

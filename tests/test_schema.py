@@ -76,3 +76,15 @@ def test_ddl_is_derived_from_the_schema():
     assert "source STRING" in ddl and "search_text STRING" in ddl
     rel = rel_table_ddl(schema.rel_type("HAS_PHONE"))
     assert "FROM Person TO Phone" in rel and "FROM Company TO Phone" in rel
+
+
+def test_every_label_and_relationship_type_has_its_names_in_both_languages():
+    """The app reads label and relationship names from the schema, not a catalogue."""
+    for thing in (*schema.LABELS, *schema.REL_TYPES):
+        en, vi = thing.names
+        assert en.strip() and vi.strip(), thing.name
+        assert schema.display_name(thing.name, "en") == en
+        assert schema.display_name(thing.name, "vi") == vi
+    assert schema.display_name("CustomsOffice", "vi") == "Chi cục hải quan"
+    assert schema.display_name("not_in_schema", "vi") == "not_in_schema"  # a query's column
+    assert schema.display_name("Person", "xx") == "Person"  # an unknown language: English

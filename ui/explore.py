@@ -18,7 +18,7 @@ from ui.common import (
     properties_table,
     rel_options,
 )
-from ui.i18n import label_name, t
+from ui.i18n import label_name, rel_name, t
 from ui.workspace import visible, workspace
 
 GRAPH_KEY = "explore_graph"
@@ -127,7 +127,7 @@ def _filter_row() -> None:
         a.multiselect(t("common.labels"), label_options(), key="explore_labels",
                       format_func=label_name, placeholder=t("common.labels_all"))
         b.multiselect(t("common.rel_types"), rel_options(), key="explore_rels",
-                      placeholder=t("common.rel_all"))
+                      format_func=rel_name, placeholder=t("common.rel_all"))
         c, d, e = st.columns([1, 1, 2])
         c.number_input(t("explore.cap"), min_value=1, max_value=1000, value=DEFAULT_CAP,
                        step=5, key="explore_cap", help=t("explore.cap_help"))

@@ -1,61 +1,33 @@
-"""Export: the working graph in every format graph.interchange.export offers.
-
-The page lists graph.interchange.export.FORMATS, so a format added there appears here with
-no change. When FORMATS has no "html", the app's own standalone page
-(ui.graphview.standalone_html: vis-network inlined, offline) stands in.
+"""Export: the working graph in every format of the registry
+(graph.interchange.export.FORMATS): a format added there appears here with no change,
+with its extension, MIME type and description from its entry.
 """
 
 from __future__ import annotations
 
 import functools
-import mimetypes
-import re
 import tempfile
 from pathlib import Path
 
 import streamlit as st
 
 from graph.interchange import export as exporter
-from ui import auth, graphview
+from ui import auth
 from ui.common import md_escape
 from ui.i18n import t
 from ui.workspace import workspace
 
-_ROW = re.compile(r"^\|\s*`(?P<fmt>[\w-]+)`\s*\|(?P<file>[^|]*)\|(?P<reader>[^|]*)\|\s*$")
-_MIME = {".html": "text/html", ".json": "application/json", ".zip": "application/zip",
-         ".graphml": "application/xml", ".gexf": "application/xml", ".cyjs": "application/json"}
-
-
-def extension(fmt: str) -> str:
-    return getattr(exporter, "EXTENSIONS", {}).get(fmt) or f".{fmt}"
-
-
-def descriptions() -> dict[str, tuple[str, str]]:
-    """format -> (what the file is, what reads it), from graph/interchange/export.py's table."""
-    out = {}
-    for line in (exporter.__doc__ or "").splitlines():
-        m = _ROW.match(line.strip())
-        if m:
-            out[m["fmt"]] = (m["file"].strip(), m["reader"].strip())
-    return out
-
 
 def export_bytes(sub, fmt: str) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
-        target = Path(tmp) / f"customs-graph{extension(fmt)}"
+        target = Path(tmp) / f"customs-graph{exporter.FORMATS[fmt].extension}"
         exporter.write(sub, fmt, target)
         return target.read_bytes()
 
 
 def formats() -> list[str]:
     """Every export format, the offline HTML page first."""
-    return ["html", *(f for f in exporter.FORMATS if f != "html")]
-
-
-def _bytes(sub, fmt: str) -> bytes:
-    if fmt == "html" and "html" not in exporter.FORMATS:
-        return graphview.standalone_html(sub).encode("utf-8")
-    return export_bytes(sub, fmt)
+    return sorted(exporter.FORMATS, key=lambda f: f != "html")
 
 
 def case_bytes(sub, title: str) -> bytes:
@@ -96,23 +68,17 @@ def render() -> None:
     stem = a.text_input(t("export.name"), value="customs-graph", key="export_stem").strip()
     stem = "".join(c for c in stem if c.isalnum() or c in "-_.") or "customs-graph"
     b.markdown(t("common.nodes_edges", n=len(ws.sub.nodes), m=len(ws.sub.edges)))
-    about = descriptions()
     cols = st.columns(3)
     for i, fmt in enumerate(formats()):
+        entry = exporter.FORMATS[fmt]
         with cols[i % 3].container(border=True):
             head = t("export.html") if fmt == "html" else fmt.upper()
             st.markdown(f"**{md_escape(head)}**")
-            what, reader = about.get(fmt, ("", ""))
-            if fmt == "html":
-                st.caption(t("export.html_help"))
-            elif what or reader:  # graph/interchange/export.py's own table: trusted markdown
-                st.caption(" — ".join(x for x in (what, reader) if x))
-            ext = extension(fmt)
-            mime = _MIME.get(Path(ext).suffix) or mimetypes.guess_type(f"x{ext}")[0] \
-                or "application/octet-stream"
+            st.caption(t("export.html_help") if fmt == "html" else md_escape(entry.description))
+            ext, mime = entry.extension, entry.mime
             # Built on the click, through the door (checked and recorded there).
             data = auth.download("graph", fmt, f"{stem}{ext}",
-                                 functools.partial(_bytes, ws.sub, fmt),
+                                 functools.partial(export_bytes, ws.sub, fmt),
                                  nodes=len(ws.sub.nodes), edges=len(ws.sub.edges))
             st.download_button(f"{stem}{ext}", data,
                                file_name=f"{stem}{ext}", mime=mime, key=f"export_{fmt}",

@@ -10,23 +10,21 @@ text (textContent / canvas), never as HTML.
 
 from __future__ import annotations
 
-import html
 import json
 import textwrap
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
-from pathlib import Path as FsPath
 
 from graph.analysis.layout import _LAYOUTS, LAYOUT_THRESHOLD, server_layout  # noqa: F401 - re-exported
 from graph.core import schema
 from graph.core.model import Edge, Node, Subgraph
+from graph.interchange.htmlpage import DATA_ID, standalone_page, vis_network_js
 from ui import auth
 from ui.common import caption, ordered_properties
-from ui.i18n import label_name, t
+from ui.i18n import label_name, lang, t
 from ui.icons import data_uri
 
-VIS_VERSION = "9.1.2"
 COMPONENT_NAME = "customs_graph_network"
 MAX_TITLE_PROPS = 14
 CAPTION_WIDTH = 24  # characters a caption line holds
@@ -35,20 +33,6 @@ BIG_GRAPH_EDGES = 250  # beyond this, straight unlabelled edges (readable, and f
 # --- assets ---------------------------------------------------------------------
 def _static(name: str) -> str:
     return resources.files("ui").joinpath("static", name).read_text(encoding="utf-8")
-
-
-@cache
-def vis_network_js() -> str:
-    """vis-network's standalone UMD build, from the pyvis package, without its
-    source-map comment (a browser must not go looking for the .map file)."""
-    import pyvis
-
-    path = FsPath(pyvis.__file__).parent / "templates" / "lib" / f"vis-{VIS_VERSION}" / \
-        "vis-network.min.js"
-    text = path.read_text(encoding="utf-8")
-    # split("\n"), not splitlines(): the bundle holds U+2028 and friends in strings.
-    lines = [ln for ln in text.split("\n") if not ln.startswith("//# sourceMappingURL")]
-    return "\n".join(lines)
 
 
 @cache
@@ -246,16 +230,9 @@ def event(key: str, name: str):
 
 
 # --- standalone export --------------------------------------------------------------
-def _script_json(data) -> str:
-    """JSON safe inside <script>: no "</script>", no "<!--", no HTML entities."""
-    return (json.dumps(data, ensure_ascii=False)
-            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-
-
 def standalone_html(sub: Subgraph, title: str | None = None) -> str:
-    """One self-contained HTML file: vis-network, the styles and the data inlined;
-    it opens with no network at all."""
+    """The app's offline page of `sub`: the export's page (graph.interchange.htmlpage,
+    one pipeline) drawn by the app's own graph.js, in the app's language."""
     title = title or t("export.report_title")
     data = view_data(sub, key="export", height=760, filename="customs-graph.png")
     data["text"]["hint"] = t("graph.hint_static")
@@ -263,42 +240,26 @@ def standalone_html(sub: Subgraph, title: str | None = None) -> str:
     marker = "export default function (component)"
     if marker not in module:
         raise RuntimeError("ui/static/graph.js: default export not found")
-    script = module.replace(marker, "globalThis.__customsGraphMount = function (component)")
+    mount = module.replace(marker, "globalThis.__customsGraphMount = function (component)") + (
+        f'\n__customsGraphMount({{data: JSON.parse(document.getElementById("{DATA_ID}")'
+        '.textContent),\n  parentElement: document.getElementById("graph"),\n'
+        "  setStateValue: function () {}, setTriggerValue: function () {}});\n")
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    rows = "\n".join(
-        f"<tr><td>{html.escape(label_name(n.label))}</td><td>{html.escape(n.key)}</td>"
-        f"<td>{html.escape(caption(n))}</td></tr>"
-        for n in sorted(sub.nodes.values(), key=lambda x: x.id))
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy"
- content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline';
- img-src data: blob:">
-<title>{html.escape(title)}</title>
-<style>
-body {{ margin: 0; padding: 16px 24px; font-family: "Segoe UI", Arial, sans-serif;
-       color: #1b2631; background: #f3f5f7; }}
-h1 {{ font-size: 20px; margin: 0 0 4px; }}
-.meta {{ color: #56636f; font-size: 13px; margin-bottom: 12px; }}
-table {{ border-collapse: collapse; margin-top: 16px; font-size: 13px; background: #fff; }}
-td, th {{ border: 1px solid #d5dce3; padding: 3px 8px; text-align: left; }}
-{graph_css()}
-</style></head>
-<body>
-<h1>{html.escape(title)}</h1>
-<div class="meta">{html.escape(t("common.nodes_edges", n=len(sub.nodes), m=len(sub.edges)))}
- · {html.escape(stamp)}</div>
-<div id="graph"></div>
-<table><thead><tr><th>{html.escape(t("common.labels"))}</th><th>key</th>
-<th>{html.escape(t("paths.entity"))}</th></tr></thead><tbody>
-{rows}
-</tbody></table>
-<script type="application/json" id="cg-data">{_script_json(data)}</script>
-<script>{vis_network_js()}</script>
-<script>{script}
-__customsGraphMount({{data: JSON.parse(document.getElementById("cg-data").textContent),
-  parentElement: document.getElementById("graph"),
-  setStateValue: function () {{}}, setTriggerValue: function () {{}}}});
-</script>
-</body></html>
+    rows = [(label_name(n.label), n.key, caption(n))
+            for n in sorted(sub.nodes.values(), key=lambda x: x.id)]
+    return standalone_page(
+        title=title, data=data, scripts=(vis_network_js(), mount), css=_PAGE_CSS + graph_css(),
+        lines=(t("common.nodes_edges", n=len(sub.nodes), m=len(sub.edges)) + " · " + stamp,),
+        tables=(((t("common.labels"), "key", t("paths.entity")), rows),),
+        tables_caption=t("common.table"), tables_open=True, lang=lang(),
+        img_src="data: blob:")
+
+
+_PAGE_CSS = """
+body { margin: 0; padding: 16px 24px; font-family: "Segoe UI", Arial, sans-serif;
+       color: #1b2631; background: #f3f5f7; }
+h1 { font-size: 20px; margin: 0 0 4px; }
+header div { color: #56636f; font-size: 13px; margin-bottom: 12px; }
+table { border-collapse: collapse; margin-top: 16px; font-size: 13px; background: #fff; }
+td, th { border: 1px solid #d5dce3; padding: 3px 8px; text-align: left; }
 """

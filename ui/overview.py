@@ -13,6 +13,7 @@ from graph import actions
 from graph.core import queries as saved
 from graph.core import schema
 from graph.core.errors import CustomsGraphError, StoreUnavailable
+from graph.core.schema import L
 from graph.records import watchlist as stored_watchlist
 from graph.records.users import MASK
 from ui import auth, state
@@ -20,9 +21,10 @@ from ui.common import md_escape, said_each
 from ui.i18n import column, label_name, lang, t
 
 LATEST_SEIZURES = (
-    "MATCH (s:Seizure) RETURN s.seizure_id AS seizure, s.date AS date, s.location AS location, "
+    f"MATCH (s:{L.Seizure.name}) RETURN s.{L.Seizure.key} AS seizure, s.date AS date, "
+    "s.location AS location, "
     "s.violation AS violation, s.goods AS goods, s.value_usd AS value_usd "
-    "ORDER BY s.date DESC, s.seizure_id LIMIT $n")
+    f"ORDER BY s.date DESC, s.{L.Seizure.key} LIMIT $n")
 
 
 def _bar(frame: pd.DataFrame, name_col: str, colors: dict[str, str] | None):
@@ -111,7 +113,7 @@ def _latest(store) -> None:
                 width="stretch"):
         from ui.explore import open_in_explore
 
-        open_in_explore(schema.make_ref("Seizure", pick))
+        open_in_explore(schema.make_ref(L.Seizure.name, pick))
 
 
 # --- watchlist alerts -----------------------------------------------------------------
@@ -183,7 +185,7 @@ def render() -> None:
     m1.metric(t("overview.nodes_total"), f"{total_n:,}", border=True)
     m2.metric(t("overview.rels_total"), f"{total_r:,}", border=True)
     m3.metric(t("overview.labels_n"), sum(1 for v in nodes.values() if v), border=True)
-    m4.metric(t("overview.seizures_n"), f"{nodes.get('Seizure', 0):,}", border=True)
+    m4.metric(t("overview.seizures_n"), f"{nodes.get(L.Seizure.name, 0):,}", border=True)
     if not total_n:
         st.info(t("overview.empty"), icon=":material/info:")
         return

@@ -22,6 +22,7 @@ from graph.analysis import resolve, screen
 from graph.core import schema
 from graph.core.errors import CustomsGraphError
 from graph.core.phrases import in_lang
+from graph.core.schema import R
 from graph.records import users
 from graph.records import watchlist as stored_watchlist
 from ui import auth, state
@@ -69,7 +70,7 @@ def proposals_frame(props) -> pd.DataFrame:
 
 def accepted_merges(store) -> list[dict]:
     """The SAME_AS links in the store: who decided, when, with what score."""
-    rt = schema.rel_type("SAME_AS")
+    rt = R.SAME_AS
     out = []
     for a, b in rt.ends:
         la, lb = schema.label(a), schema.label(b)

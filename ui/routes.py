@@ -22,6 +22,7 @@ import streamlit as st
 from graph import actions
 from graph.core import queries as saved
 from graph.core.model import Edge, Node, QueryResult, Subgraph
+from graph.core.schema import L, R
 from ui import auth, graphview, results, state
 from ui.common import caption
 from ui.i18n import t
@@ -29,46 +30,50 @@ from ui.i18n import t
 SAVED_NAME = "itinerary_route"
 RESULT_KEY = "routes_result"
 
+# Labels, keys and types from the schema (never spelt here).
+P, F, A, K = L.Person, L.Flight, L.Airport, L.Booking
+TRAVELLED, DEPARTS_FROM = R.TRAVELLED.name, R.DEPARTS_FROM.name
+
 # Two legs: into the connection airport, then on to the destination.
-TWO_LEGS = """
-MATCH (p:Person)-[t1:TRAVELLED]->(f1:Flight)-[:DEPARTS_FROM]->(o:Airport)
+TWO_LEGS = f"""
+MATCH (p:{P.name})-[t1:{TRAVELLED}]->(f1:{F.name})-[:{DEPARTS_FROM}]->(o:{A.name})
 WHERE f1.departure_date >= $date_from AND f1.departure_date <= $date_to
-  AND ($origin_airport = '' OR o.iata = $origin_airport)
+  AND ($origin_airport = '' OR o.{A.key} = $origin_airport)
   AND ($origin_country = '' OR o.country = $origin_country)
   AND ($via = '' OR f1.destination = $via)
   AND f1.destination <> $destination
-MATCH (p)-[t2:TRAVELLED]->(f2:Flight)
+MATCH (p)-[t2:{TRAVELLED}]->(f2:{F.name})
 WHERE f2.origin = f1.destination AND f2.destination = $destination
   AND f2.departure_date >= $date_from AND f2.departure_date <= $date_to
   AND f2.departure_utc > f1.arrival_utc
 RETURN p, t1, f1, t2, f2
-ORDER BY p.person_id, f2.departure_utc
+ORDER BY p.{P.key}, f2.departure_utc
 """
 
 # One leg, straight to the destination (only when no connection is asked for).
-DIRECT = """
-MATCH (p:Person)-[t1:TRAVELLED]->(f1:Flight)-[:DEPARTS_FROM]->(o:Airport)
+DIRECT = f"""
+MATCH (p:{P.name})-[t1:{TRAVELLED}]->(f1:{F.name})-[:{DEPARTS_FROM}]->(o:{A.name})
 WHERE f1.destination = $destination
   AND f1.departure_date >= $date_from AND f1.departure_date <= $date_to
-  AND ($origin_airport = '' OR o.iata = $origin_airport)
+  AND ($origin_airport = '' OR o.{A.key} = $origin_airport)
   AND ($origin_country = '' OR o.country = $origin_country)
 RETURN p, t1, f1
-ORDER BY p.person_id, f1.departure_utc
+ORDER BY p.{P.key}, f1.departure_utc
 """
 
-TRIPS = """
-MATCH (p:Person)-[t:TRAVELLED]->(f:Flight)
-WHERE p.person_id IN $persons AND f.flight_key IN $flights
+TRIPS = f"""
+MATCH (p:{P.name})-[t:{TRAVELLED}]->(f:{F.name})
+WHERE p.{P.key} IN $persons AND f.{F.key} IN $flights
 RETURN p, t, f
 """
 
-ENRICH = """
-MATCH (f:Flight)-[r]->(a:Airport) WHERE f.flight_key IN $flights RETURN f, r, a
+ENRICH = f"""
+MATCH (f:{F.name})-[r]->(a:{A.name}) WHERE f.{F.key} IN $flights RETURN f, r, a
 """
 
-BOOKINGS = """
-MATCH (p:Person)-[b:BOOKED]->(k:Booking)-[r:FOR_FLIGHT]->(f:Flight)
-WHERE p.person_id IN $persons AND f.flight_key IN $flights
+BOOKINGS = f"""
+MATCH (p:{P.name})-[b:{R.BOOKED.name}]->(k:{K.name})-[r:{R.FOR_FLIGHT.name}]->(f:{F.name})
+WHERE p.{P.key} IN $persons AND f.{F.key} IN $flights
 RETURN p, b, k, r, f
 """
 
@@ -210,9 +215,9 @@ def with_saved(store, q: RouteSearch, query) -> RouteResult:
     values = {k: v for k, v in values.items() if k in declared}
     res = saved.run(store, query, values, limit=state.ROW_LIMIT, timeout_s=state.TIMEOUT_S)
     sub = results.subgraph(res)
-    persons = {n.key for n in sub.nodes.values() if n.label == "Person"}
-    if "person_id" in res.columns:
-        i = res.columns.index("person_id")
+    persons = {n.key for n in sub.nodes.values() if n.label == P.name}
+    if P.key in res.columns:
+        i = res.columns.index(P.key)
         persons |= {str(r[i]) for r in res.rows if r[i]}
     if persons:
         _trips_graph(store, sub, sorted(persons), res)
@@ -223,7 +228,7 @@ def with_saved(store, q: RouteSearch, query) -> RouteResult:
 def _trips_graph(store, sub: Subgraph, persons: list[str], res: QueryResult) -> None:
     """The travellers, the flights the result names and how they connect."""
     named = sorted({v for row in res.rows for v in row if isinstance(v, str) and "@" in v}
-                   | {n.key for n in sub.nodes.values() if n.label == "Flight"})
+                   | {n.key for n in sub.nodes.values() if n.label == F.name})
     out = store.query(TRIPS, {"persons": persons, "flights": named}, limit=20000,
                       timeout_s=state.TIMEOUT_S)
     flights = set()
@@ -243,9 +248,11 @@ def find(store, q: RouteSearch) -> RouteResult:
 
 
 def _places(store) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    airports = store.query("MATCH (a:Airport) RETURN a.iata, a.name, a.city ORDER BY a.iata",
+    cn = L.Country
+    airports = store.query(f"MATCH (a:{A.name}) RETURN a.{A.key}, a.name, a.city "
+                           f"ORDER BY a.{A.key}",
                            limit=100000, timeout_s=state.TIMEOUT_S)
-    countries = store.query("MATCH (c:Country) RETURN c.code, c.name ORDER BY c.name",
+    countries = store.query(f"MATCH (c:{cn.name}) RETURN c.{cn.key}, c.name ORDER BY c.name",
                             limit=10000, timeout_s=state.TIMEOUT_S)
     ap = [(r[0], f"{r[0]} · {r[1] or ''}{' (' + r[2] + ')' if r[2] else ''}")
           for r in airports.rows]

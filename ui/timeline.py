@@ -21,6 +21,7 @@ import streamlit as st
 from graph import actions
 from graph.core import schema
 from graph.core.model import Subgraph
+from graph.core.schema import L
 from ui import auth, state
 from ui.common import caption
 from ui.i18n import column, label_name, t
@@ -62,25 +63,26 @@ def timeline_chart(df: pd.DataFrame):
 
 def _airports_for(store, sub: Subgraph) -> pd.DataFrame:
     """Airports of the working graph, plus those its flights name."""
-    codes = {n.key for n in sub.nodes.values() if n.label == "Airport"}
+    codes = {n.key for n in sub.nodes.values() if n.label == L.Airport.name}
     for n in sub.nodes.values():
-        if n.label == "Flight":
+        if n.label == L.Flight.name:
             codes.update(c for c in (n.properties.get("origin"),
                                      n.properties.get("destination")) if c)
     if not codes:
-        return pd.DataFrame(columns=["iata", "name", "lat", "lon"])
-    res = store.query("MATCH (a:Airport) WHERE a.iata IN $codes "
-                      "RETURN a.iata, a.name, a.lat, a.lon", {"codes": sorted(codes)},
+        return pd.DataFrame(columns=[L.Airport.key, "name", "lat", "lon"])
+    ap = L.Airport
+    res = store.query(f"MATCH (a:{ap.name}) WHERE a.{ap.key} IN $codes "
+                      f"RETURN a.{ap.key}, a.name, a.lat, a.lon", {"codes": sorted(codes)},
                       limit=10000, timeout_s=state.TIMEOUT_S)
     rows = [r for r in res.rows if r[2] is not None and r[3] is not None]
-    return pd.DataFrame(rows, columns=["iata", "name", "lat", "lon"])
+    return pd.DataFrame(rows, columns=[L.Airport.key, "name", "lat", "lon"])
 
 
 def legs_frame(sub: Subgraph, airports: pd.DataFrame) -> pd.DataFrame:
-    pos = {r.iata: (r.lat, r.lon) for r in airports.itertuples()}
+    pos = {getattr(r, L.Airport.key): (r.lat, r.lon) for r in airports.itertuples()}
     rows = []
     for n in sub.nodes.values():
-        if n.label != "Flight":
+        if n.label != L.Flight.name:
             continue
         o, d = n.properties.get("origin"), n.properties.get("destination")
         if o in pos and d in pos:
@@ -111,13 +113,14 @@ def map_chart(airports: pd.DataFrame, legs: pd.DataFrame):
                               latitude2="lat2:Q",
                               tooltip=[alt.Tooltip("flight:N"), alt.Tooltip("from:N"),
                                        alt.Tooltip("to:N")]))
-    colour = schema.label("Airport").color
+    colour = L.Airport.color
     pts = alt.Chart(airports).encode(longitude="lon:Q", latitude="lat:Q",
-                                     tooltip=[alt.Tooltip("iata:N"), alt.Tooltip("name:N")])
+                                     tooltip=[alt.Tooltip(f"{L.Airport.key}:N"),
+                                              alt.Tooltip("name:N")])
     layers.append(pts.mark_circle(size=90, color=colour, stroke="#5b4a0e", strokeWidth=1,
                                   opacity=1))
     layers.append(pts.mark_text(dy=-11, fontSize=11, fontWeight="bold", color="#1b2631")
-                  .encode(text="iata:N"))
+                  .encode(text=f"{L.Airport.key}:N"))
     return alt.layer(*layers).project(**projection).properties(height=460)
 
 

@@ -43,6 +43,7 @@ from rapidfuzz import fuzz, process
 from graph.core import schema
 from graph.core.errors import SchemaError
 from graph.core.phrases import points, say
+from graph.core.schema import L, R
 from graph.core.text import compact, fold
 
 PERSON_MIN = 70.0
@@ -51,7 +52,7 @@ NAME_BLOCK_MIN = 80.0  # name similarity needed for a name-block pair to be scor
 MAX_BLOCK = 1000
 CONTAINED_NAME = 0.9  # weight of a token-set match (one name inside the other)
 
-RESOLVABLE = tuple(sorted({a for a, _ in schema.rel_type("SAME_AS").ends}))
+RESOLVABLE = tuple(sorted({a for a, _ in R.SAME_AS.ends}))
 
 # Legal-form and trade words, folded (diacritics-blind). Longer phrases first.
 COMPANY_WORDS = sorted({
@@ -165,7 +166,7 @@ class Record:
 
     def __post_init__(self):
         if not self.clean:
-            self.clean = (clean_person_name(self.name) if self.label == "Person"
+            self.clean = (clean_person_name(self.name) if self.label == L.Person.name
                           else clean_company_name(self.name))
         self.nationality = country_code(self.nationality)
         if self.passport_text and not self.passport:
@@ -174,26 +175,27 @@ class Record:
 
 def person_record(ref, name, dob=None, nationality=None, passport=None, phones=(),
                   emails=(), addresses=()) -> Record:
-    return Record(ref, "Person", name or "", dob=(dob or "").strip(),
+    return Record(ref, L.Person.name, name or "", dob=(dob or "").strip(),
                   nationality=nationality or "", passport_text=(passport or "").strip(),
                   phones=set(phones), emails=set(emails), addresses=set(addresses))
 
 
 def company_record(ref, name, country=None, phones=(), emails=(), addresses=()) -> Record:
-    return Record(ref, "Company", name or "", nationality=country or "", phones=set(phones),
+    return Record(ref, L.Company.name, name or "", nationality=country or "", phones=set(phones),
                   emails=set(emails), addresses=set(addresses))
 
 
-_IDENTIFIERS = (("HAS_PHONE", "phones"), ("HAS_EMAIL", "emails"), ("HAS_ADDRESS", "addresses"))
+_IDENTIFIERS = ((R.HAS_PHONE.name, "phones"), (R.HAS_EMAIL.name, "emails"),
+                (R.HAS_ADDRESS.name, "addresses"))
 
 
 def load_records(store, label_name: str, keys=None) -> list[Record]:
     """The Persons or Companies in the store (all, or those with the given keys),
     with their phones, e-mails and addresses."""
     lb = schema.label(label_name)
-    if lb.name == "Person":
+    if lb is L.Person:
         cols = ["full_name", "date_of_birth", "nationality", "passport_no"]
-    elif lb.name == "Company":
+    elif lb is L.Company:
         cols = ["name", "country"]
     else:
         raise SchemaError(f"entity resolution covers {', '.join(RESOLVABLE)}, not {lb.name}")
@@ -206,7 +208,7 @@ def load_records(store, label_name: str, keys=None) -> list[Record]:
     recs: dict[str, Record] = {}
     for key, *vals in rows:
         ref = schema.make_ref(lb.name, key)
-        recs[key] = person_record(ref, *vals) if lb.name == "Person" else company_record(
+        recs[key] = person_record(ref, *vals) if lb is L.Person else company_record(
             ref, *vals)
     for rel, attr in _IDENTIFIERS:
         rt = schema.rel_type(rel)
@@ -326,7 +328,7 @@ def _tax_code(ref: str) -> str | None:
 
 
 def match(a: Record, b: Record) -> tuple[float, list[str]]:
-    return person_match(a, b) if a.label == "Person" else company_match(a, b)
+    return person_match(a, b) if a.label == L.Person.name else company_match(a, b)
 
 
 # --- blocking -----------------------------------------------------------------------

@@ -38,6 +38,7 @@ from graph.analysis.matching import (  # noqa: F401 - re-exported: callers impor
 )
 from graph.core import schema
 from graph.core.errors import NotFound, SchemaError
+from graph.core.schema import L, R
 
 
 # --- proposals ----------------------------------------------------------------------
@@ -56,7 +57,7 @@ class Proposal:
 def same_as_pairs(store) -> set[frozenset]:
     """The pairs already linked by SAME_AS (either direction)."""
     out = set()
-    rt = schema.rel_type("SAME_AS")
+    rt = R.SAME_AS
     for a, b in rt.ends:
         la, lb = schema.label(a), schema.label(b)
         _, rows = store.read(f"MATCH (x:{la.name})-[:{rt.name}]->(y:{lb.name}) "
@@ -75,7 +76,7 @@ def propose_records(records: list[Record], min_score: float | None = None,
         if skip and frozenset((a.ref, b.ref)) in skip:
             continue
         threshold = min_score if min_score is not None else (
-            PERSON_MIN if a.label == "Person" else COMPANY_MIN)
+            PERSON_MIN if a.label == L.Person.name else COMPANY_MIN)
         score, ev = match(a, b)
         if score >= threshold:
             a_ref, b_ref = sorted((a.ref, b.ref))
@@ -98,7 +99,7 @@ def propose(store, *, labels=RESOLVABLE, min_score: float | None = None,
 def _pair(store, a_ref: str, b_ref: str):
     la, ka = schema.parse_ref(a_ref)
     lb, kb = schema.parse_ref(b_ref)
-    if (la.name, lb.name) not in schema.rel_type("SAME_AS").ends:
+    if (la.name, lb.name) not in R.SAME_AS.ends:
         raise SchemaError(f"SAME_AS joins two Persons or two Companies, not {la.name} "
                           f"and {lb.name}")
     if ka == kb:
@@ -111,7 +112,8 @@ def _linked(store, la, ka, lb, kb) -> list[tuple[str, str]]:
     found = []
     for f, t in ((ka, kb), (kb, ka)):
         _, rows = store.read(
-            f"MATCH (x:{la.name} {{{la.key}: $f}})-[:SAME_AS]->(y:{lb.name} {{{lb.key}: $t}}) "
+            f"MATCH (x:{la.name} {{{la.key}: $f}})-[:{R.SAME_AS.name}]->"
+            f"(y:{lb.name} {{{lb.key}: $t}}) "
             f"RETURN count(*)", {"f": f, "t": t})
         if rows and rows[0][0]:
             found.append((f, t))
@@ -146,7 +148,7 @@ def accept(store, a_ref: str, b_ref: str, score: float, by: str) -> dict:
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     row = {"from": ka, "to": kb, "score": float(score), "decided_by": by.strip(),
            "decided_at": now, schema.SOURCE: f"entity resolution: accepted by {by.strip()}"}
-    counts = store.upsert_relationships("SAME_AS", la.name, lb.name, [row])
+    counts = store.upsert_relationships(R.SAME_AS.name, la.name, lb.name, [row])
     if counts.missing:
         raise NotFound(f"{a_ref} or {b_ref} is not in the store")
     return {"a": a_ref, "b": b_ref, "created": counts.created > 0}
@@ -162,5 +164,5 @@ def undo(store, a_ref: str, b_ref: str) -> int:
     if not links:
         return 0
     for f, t in links:
-        store.delete_relationship("SAME_AS", la.name, f, lb.name, t)
+        store.delete_relationship(R.SAME_AS.name, la.name, f, lb.name, t)
     return len(links)

@@ -47,6 +47,7 @@ from graph.analysis.resolve import (
 )
 from graph.core.errors import DataError
 from graph.core.phrases import in_lang
+from graph.core.schema import L
 from graph.core.text import UNDECODED, CsvReader, clean, csv_rows, escape
 
 COLUMNS = ("name", "date_of_birth", "nationality", "document_no", "company")
@@ -134,11 +135,11 @@ def make_entry(line: int, kind: str, row: dict) -> Entry:
     holds the COLUMNS, the date of birth already YYYY-MM-DD or empty. The stored
     watchlist (graph.records.watchlist) rebuilds its entries with this too."""
     row = {c: str(row.get(c) or "").strip() for c in COLUMNS}
-    if kind == "Person" and row["name"]:
+    if kind == L.Person.name and row["name"]:
         return Entry(line, kind, row, person_record(
             f"watchlist:{line}", row["name"], row["date_of_birth"], row["nationality"],
             row["document_no"]))
-    if kind == "Company" and row["company"]:
+    if kind == L.Company.name and row["company"]:
         # the nationality of a line naming a person is the person's, not the company's
         return Entry(line, kind, row, company_record(
             f"watchlist:{line}", row["company"],
@@ -227,7 +228,7 @@ def _parse(f, name: str) -> tuple[list[Entry], list[DataError]]:
             problems.append(DataError(str(e), file=name, line=start,
                                       field="date_of_birth", value=row["date_of_birth"]))
             row["date_of_birth"] = ""
-        for kind, col in (("Person", "name"), ("Company", "company")):
+        for kind, col in ((L.Person.name, "name"), (L.Company.name, "company")):
             if row[col]:
                 entries.append(make_entry(start, kind, row))
     return entries, problems
@@ -264,14 +265,14 @@ def screen_entries(entries: list[Entry], records: dict[str, list[Record]], *,
         if index is None:
             continue
         threshold = min_score if min_score is not None else (
-            PERSON_MIN if e.kind == "Person" else COMPANY_MIN)
+            PERSON_MIN if e.kind == L.Person.name else COMPANY_MIN)
         for i in index.candidates(e.record):
             r = index.records[i]
             score, evidence = match(e.record, r)
             if score >= threshold:
                 hits.append(Hit(e.line, e.kind, e.record.name, r.ref, r.name, score, evidence,
                                 _personal(e.record, r)))
-    return sorted(hits, key=lambda h: (h.line, h.kind != "Person", -h.score, h.ref))
+    return sorted(hits, key=lambda h: (h.line, h.kind != L.Person.name, -h.score, h.ref))
 
 
 def _personal(*records: Record) -> tuple[str, ...]:

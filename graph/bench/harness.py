@@ -118,7 +118,8 @@ def latencies(store: Store, persons: int, samples: int, budget_s: float, seed: i
     rng = Random(seed)
     scale = _scale()
     ids = [scale.Scale.person_id(rng.randrange(persons)) for _ in range(samples)]
-    _, rows = store.read("UNWIND $ks AS k MATCH (p:Person {person_id: k}) "
+    pl = schema.L.Person
+    _, rows = store.read(f"UNWIND $ks AS k MATCH (p:{pl.name} {{{pl.key}: k}}) "
                          "RETURN k, p.full_name", {"ks": ids})
     names = dict(rows)
     out: dict[str, dict] = {}
@@ -170,7 +171,8 @@ def analytics_run(store: Store, persons: int, target: int = ANALYTICS_NODES) -> 
     sub = Subgraph()
     t0 = time.perf_counter()
     # One relationship type a query: typed hops are what an analyst expands.
-    person_types = [rt.name for rt in schema.REL_TYPES if any("Person" in e for e in rt.ends)]
+    pl = schema.L.Person
+    person_types = [rt.name for rt in schema.REL_TYPES if any(pl.name in e for e in rt.ends)]
     try:
         for start in range(0, persons, 500):
             keys = [scale.Scale.person_id(i) for i in range(start, min(start + 500, persons))]
@@ -178,7 +180,7 @@ def analytics_run(store: Store, persons: int, target: int = ANALYTICS_NODES) -> 
                 # A key list with IN: LadybugDB 0.22 masks the relationship scan with
                 # the persons it found; after `UNWIND … {person_id: k}` it joins the
                 # whole relationship table and its buffer pool fills at 100,000.
-                _, rows = store.read(f"MATCH (a:Person) WHERE a.person_id IN $ks "
+                _, rows = store.read(f"MATCH (a:{pl.name}) WHERE a.{pl.key} IN $ks "
                                      f"MATCH (a)-[r:{t}]-(b) RETURN a, r, b", {"ks": keys})
                 for a, r, b in rows:
                     sub.add_node(a)

@@ -251,7 +251,8 @@ def cypher(query: str, param: ParamOpt = None, store: StoreOpt = None, as_json: 
 @app.command()
 @uses("export")
 def export(ref: str, hops: Annotated[int, typer.Option(min=1, max=6)] = 1,
-           fmt: Annotated[str, typer.Option("--format", help="Export format.")] = "json",
+           fmt: Annotated[str, typer.Option(
+               "--format", help="Export format: " + ", ".join(exporter.FORMATS))] = "json",
            output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")] = None,
            store: StoreOpt = None, as_json: JsonOpt = False, cap: int = DEFAULT_CAP):
     """Export the neighbourhood of REF to a file."""

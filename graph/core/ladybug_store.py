@@ -162,12 +162,13 @@ class LadybugStore(Connections, IndexKept, Store):
             sig = self._signature()
             if self._seizures is not None and self._seizures[0] == sig:
                 return self._seizures[1]
-            sz = schema.label("Seizure")
+            sz = schema.L.Seizure
             out: dict[str, set[str]] = {}
             for (key,) in self.read(f"MATCH (s:{sz.name}) RETURN s.{sz.key}")[1]:
                 for (ref,) in self.read(
-                        f"MATCH (s:{sz.name} {{{sz.key}: $k}}) MATCH (s)-[:INVOLVES]->(n) "
-                        f"RETURN n.{REF}", {"k": key})[1]:
+                        f"MATCH (s:{sz.name} {{{sz.key}: $k}}) "
+                        f"MATCH (s)-[:{schema.R.INVOLVES.name}]->(n) RETURN n.{REF}",
+                        {"k": key})[1]:
                     out.setdefault(ref, set()).add(schema.make_ref(sz.name, key))
             self._seizures = (sig, out)
             return out

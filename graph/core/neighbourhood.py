@@ -29,7 +29,7 @@ DEFAULT_ORDER = "risk"
 RISK_DEGREES = 300
 
 _DATED = [x for x in schema.LABELS if x.dated]
-_SEIZURE = schema.label("Seizure").name
+_SEIZURE = schema.L.Seizure.name
 
 
 class Neighbourhood:

@@ -130,8 +130,9 @@ class Connection:
         self._driver.close()
 
     def _ensure_schema(self) -> None:
-        """A uniqueness constraint per label key, a text index on search_text
-        and a range index on dated properties; created only when missing (an
+        """A uniqueness constraint per label key, a text index on search_text,
+        a range index on dated properties and on the relationship properties
+        the schema marks `indexed`; created only when missing (an
         equivalent object under another name counts)."""
         wanted = []
         for lb in schema.LABELS:
@@ -146,13 +147,18 @@ class Connection:
                 wanted.append((("RANGE", lb.name, lb.dated),
                                f"CREATE INDEX {base}_{lb.dated} IF NOT EXISTS "
                                f"FOR (n:{lb.name}) ON (n.{lb.dated})"))
+        for rt in schema.REL_TYPES:
+            for prop in rt.indexed:
+                wanted.append((("RANGE", rt.name, prop),
+                               f"CREATE INDEX {_NAME_PREFIX}_{rt.name}_{prop} IF NOT EXISTS "
+                               f"FOR ()-[r:{rt.name}]-() ON (r.{prop})"))
         with self._session(WRITE_ACCESS) as s:
             have = set()
             for rec in s.run("SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties"):
                 if rec["type"] in _UNIQUE_TYPES and len(rec["properties"]) == 1:
                     have.add(("UNIQUENESS", rec["labelsOrTypes"][0], rec["properties"][0]))
             for rec in s.run("SHOW INDEXES YIELD type, entityType, labelsOrTypes, properties"):
-                if rec["entityType"] == "NODE" and rec["properties"]:
+                if rec["properties"]:
                     have.add((rec["type"], rec["labelsOrTypes"][0], rec["properties"][0]))
             missing = [ddl for ident, ddl in wanted if ident not in have]
             names = {rec["name"] for rec in s.run("SHOW INDEXES YIELD name")}

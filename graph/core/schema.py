@@ -8,6 +8,7 @@ this module; nothing else restates labels, keys or types.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from graph.core.errors import SchemaError
 
@@ -35,6 +36,7 @@ class Label:
     icon: str = "person"  # the app's glyph for it (ui/icons.py)
     # properties shown under the caption, so a node says what it is at a glance
     subtitle: tuple[str, ...] = ()
+    names: tuple[str, str] = ("", "")  # as analysts read it: (English, Vietnamese)
 
     def all_props(self) -> dict[str, str]:
         return {**self.props, SOURCE: STR, SEARCH: STR, REF: STR}
@@ -46,6 +48,10 @@ class RelType:
     ends: tuple[tuple[str, str], ...]  # (from label, to label) pairs
     props: dict[str, str] = field(default_factory=dict)
     key: tuple[str, ...] = ()  # properties that tell parallel edges apart
+    # Properties a whole-store query filters on (Neo4j range index; the embedded
+    # store scans a column, which is fast enough there).
+    indexed: tuple[str, ...] = ()
+    names: tuple[str, str] = ("", "")  # as analysts read it: (English, Vietnamese)
 
     def all_props(self) -> dict[str, str]:
         return {**self.props, SOURCE: STR}
@@ -61,6 +67,7 @@ LABELS: tuple[Label, ...] = (
         {"full_name": STR, "date_of_birth": STR, "nationality": STR, "passport_no": STR},
         "full_name", search=("person_id", "full_name", "passport_no"),
         color="#4e79a7", shape="dot", personal=("date_of_birth", "passport_no"), icon="person",
+        names=("Person", "Người"),
         subtitle=("nationality",),
     ),
     _label(
@@ -71,61 +78,69 @@ LABELS: tuple[Label, ...] = (
          # seconds since 1970: connection windows are plain subtraction in both dialects
          "departure_epoch": INT, "arrival_epoch": INT},
         "flight_key", search=("flight_key",), color="#f28e2b", shape="triangle",
-        dated="departure_date", icon="plane", subtitle=("origin", "destination"),
+        dated="departure_date", icon="plane",
+        names=("Flight", "Chuyến bay"), subtitle=("origin", "destination"),
     ),
     _label(
         "Airport", "iata",
         {"name": STR, "city": STR, "country": STR, "lat": FLOAT, "lon": FLOAT, "tz": STR},
         "iata", search=("iata", "name", "city"), color="#edc948", shape="square", icon="tower",
+        names=("Airport", "Sân bay"),
         subtitle=("city",),
     ),
     _label("Country", "code", {"name": STR}, "name", search=("code", "name"),
-           color="#bab0ac", shape="diamond", traverse=False, icon="flag"),
+           color="#bab0ac", shape="diamond", traverse=False, icon="flag",
+           names=("Country", "Quốc gia")),
     _label("Booking", "pnr", {}, "pnr", search=("pnr",), color="#ff9da7", shape="hexagon",
-           icon="ticket"),
+           icon="ticket", names=("Booking", "Đặt chỗ")),
     _label(
         "Company", "company_id", {"name": STR, "country": STR}, "name",
         search=("company_id", "name"), color="#e15759", shape="square", icon="building",
+        names=("Company", "Công ty"),
         subtitle=("country",),
     ),
     _label(
         "Container", "container_no", {"owner_code": STR, "size_type": STR, "operator": STR},
         "container_no", search=("container_no", "operator"), color="#76b7b2", shape="box",
-        icon="container", subtitle=("size_type",),
+        icon="container", names=("Container", "Công-te-nơ"), subtitle=("size_type",),
     ),
     _label(
         "Declaration", "declaration_no",
         {"type": STR, "registered_date": STR, "customs_office": STR, "origin_country": STR,
          "destination_country": STR, "port_of_loading": STR, "port_of_discharge": STR},
         "declaration_no", search=("declaration_no",), color="#59a14f", shape="star",
-        dated="registered_date", icon="document", subtitle=("type", "registered_date"),
+        dated="registered_date", icon="document",
+        names=("Declaration", "Tờ khai"), subtitle=("type", "registered_date"),
     ),
     _label(
         "Commodity", "hs_code", {"description": STR, "hs6": STR, "chapter": STR, "section": STR},
         "hs_code", search=("hs_code", "description"), color="#9c755f", shape="ellipse",
-        traverse=False, icon="box",
+        traverse=False, icon="box", names=("Commodity", "Hàng hoá"),
     ),
     _label("CustomsOffice", "office_code", {"name": STR, "province": STR}, "name",
            search=("office_code", "name"), color="#8cd17d", shape="square", traverse=False,
-           icon="shield"),
+           icon="shield", names=("Customs office", "Chi cục hải quan")),
     _label("Port", "locode", {"name": STR, "country": STR}, "locode",
            search=("locode", "name"), color="#499894", shape="square", icon="anchor",
+           names=("Port", "Cảng"),
            subtitle=("name",)),
     _label(
         "Seizure", "seizure_id",
         {"date": STR, "location": STR, "unit": STR, "violation": STR, "goods": STR,
          "quantity": INT, "value_usd": FLOAT, "brands": STR, "description": STR},
         "seizure_id", search=("seizure_id", "goods", "location", "violation"),
-        color="#b6992d", shape="star", dated="date", icon="alert", subtitle=("date", "goods"),
+        color="#b6992d", shape="star", dated="date", icon="alert",
+        names=("Seizure", "Vụ bắt giữ"), subtitle=("date", "goods"),
     ),
     _label("Brand", "brand_key", {"name": STR}, "name", search=("name",),
-           color="#d37295", shape="diamond", icon="tag"),
+           color="#d37295", shape="diamond", icon="tag", names=("Brand", "Nhãn hiệu")),
     _label("Phone", "number", {}, "number", search=("number",), color="#a0cbe8",
-           shape="dot", personal=("number",), icon="phone"),
+           shape="dot", personal=("number",), icon="phone", names=("Phone", "Điện thoại")),
     _label("Email", "email", {}, "email", search=("email",), color="#a0cbe8",
-           shape="dot", personal=("email",), icon="mail"),
+           shape="dot", personal=("email",), icon="mail", names=("Email", "Thư điện tử")),
     _label("Address", "address_key", {"text": STR}, "text", search=("text",),
-           color="#a0cbe8", shape="dot", personal=("text",), icon="pin"),
+           color="#a0cbe8", shape="dot", personal=("text",), icon="pin",
+           names=("Address", "Địa chỉ")),
 )
 
 _PARTIES = (("Person",), ("Company",))
@@ -134,38 +149,68 @@ _SEIZABLE = ("Person", "Flight", "Company", "Container", "Declaration", "Airport
 
 REL_TYPES: tuple[RelType, ...] = (
     RelType("TRAVELLED", (("Person", "Flight"),),
-            {"role": STR, "pnr": STR, "seat": STR, "checked_bags": INT}),
-    RelType("BOOKED", (("Person", "Booking"),)),
-    RelType("FOR_FLIGHT", (("Booking", "Flight"),)),
-    RelType("DEPARTS_FROM", (("Flight", "Airport"),)),
-    RelType("ARRIVES_AT", (("Flight", "Airport"),)),
-    RelType("IN_COUNTRY", (("Airport", "Country"), ("Port", "Country"))),
-    RelType("CITIZEN_OF", (("Person", "Country"),)),
-    RelType("REGISTERED_IN", (("Company", "Country"),)),
-    RelType("HAS_PHONE", (("Person", "Phone"), ("Company", "Phone"))),
-    RelType("HAS_EMAIL", (("Person", "Email"), ("Company", "Email"))),
-    RelType("HAS_ADDRESS", (("Person", "Address"), ("Company", "Address"))),
-    RelType("OFFICER_OF", (("Person", "Company"),), {"role": STR, "since": STR}, key=("role",)),
-    RelType("DECLARED", (("Company", "Declaration"),)),
-    RelType("CONSIGNED_TO", (("Declaration", "Company"),)),
-    RelType("FILED_AT", (("Declaration", "CustomsOffice"),)),
-    RelType("LOADED_AT", (("Declaration", "Port"),)),
-    RelType("DISCHARGED_AT", (("Declaration", "Port"),)),
-    RelType("ORIGINATES_IN", (("Declaration", "Country"),)),
-    RelType("DESTINED_FOR", (("Declaration", "Country"),)),
+            {"role": STR, "pnr": STR, "seat": STR, "checked_bags": INT},
+            indexed=("role",), names=("travelled on", "đã đi chuyến")),
+    RelType("BOOKED", (("Person", "Booking"),),
+            names=("booked", "đã đặt chỗ")),
+    RelType("FOR_FLIGHT", (("Booking", "Flight"),),
+            names=("for flight", "cho chuyến bay")),
+    RelType("DEPARTS_FROM", (("Flight", "Airport"),),
+            names=("departs from", "khởi hành từ")),
+    RelType("ARRIVES_AT", (("Flight", "Airport"),),
+            names=("arrives at", "đến")),
+    RelType("IN_COUNTRY", (("Airport", "Country"), ("Port", "Country")),
+            names=("in country", "thuộc quốc gia")),
+    RelType("CITIZEN_OF", (("Person", "Country"),),
+            names=("citizen of", "công dân của")),
+    RelType("REGISTERED_IN", (("Company", "Country"),),
+            names=("registered in", "đăng ký tại")),
+    RelType("HAS_PHONE", (("Person", "Phone"), ("Company", "Phone")),
+            names=("has phone", "có số điện thoại")),
+    RelType("HAS_EMAIL", (("Person", "Email"), ("Company", "Email")),
+            names=("has e-mail", "có thư điện tử")),
+    RelType("HAS_ADDRESS", (("Person", "Address"), ("Company", "Address")),
+            names=("has address", "có địa chỉ")),
+    RelType("OFFICER_OF", (("Person", "Company"),), {"role": STR, "since": STR}, key=("role",),
+            names=("officer of", "người quản lý của")),
+    RelType("DECLARED", (("Company", "Declaration"),),
+            names=("declared", "đã khai")),
+    RelType("CONSIGNED_TO", (("Declaration", "Company"),),
+            names=("consigned to", "gửi cho")),
+    RelType("FILED_AT", (("Declaration", "CustomsOffice"),),
+            names=("filed at", "nộp tại")),
+    RelType("LOADED_AT", (("Declaration", "Port"),),
+            names=("loaded at", "xếp hàng tại")),
+    RelType("DISCHARGED_AT", (("Declaration", "Port"),),
+            names=("discharged at", "dỡ hàng tại")),
+    RelType("ORIGINATES_IN", (("Declaration", "Country"),),
+            names=("originates in", "xuất xứ từ")),
+    RelType("DESTINED_FOR", (("Declaration", "Country"),),
+            names=("destined for", "điểm đến là")),
     RelType("DECLARES", (("Declaration", "Commodity"),),
             {"line_no": INT, "description": STR, "quantity": FLOAT, "unit": STR,
-             "value_usd": FLOAT, "unit_value_usd": FLOAT}, key=("line_no",)),
-    RelType("COVERS", (("Declaration", "Container"),)),
-    RelType("INVOLVES", tuple(("Seizure", x) for x in _SEIZABLE), {"role": STR}, key=("role",)),
-    RelType("CONCERNS_BRAND", (("Seizure", "Brand"),)),
+             "value_usd": FLOAT, "unit_value_usd": FLOAT}, key=("line_no",),
+            names=("declares", "khai hàng")),
+    RelType("COVERS", (("Declaration", "Container"),),
+            names=("covers", "gồm công-te-nơ")),
+    RelType("INVOLVES", tuple(("Seizure", x) for x in _SEIZABLE), {"role": STR}, key=("role",),
+            names=("involves", "liên quan đến")),
+    RelType("CONCERNS_BRAND", (("Seizure", "Brand"),),
+            names=("concerns brand", "liên quan nhãn hiệu")),
     # Entity resolution: an accepted merge links records, never replaces them.
     RelType("SAME_AS", (("Person", "Person"), ("Company", "Company")),
-            {"score": FLOAT, "decided_by": STR, "decided_at": STR}),
+            {"score": FLOAT, "decided_by": STR, "decided_at": STR},
+            names=("same as", "trùng với")),
 )
+
 
 _LABELS = {lb.name: lb for lb in LABELS}
 _RELS = {rt.name: rt for rt in REL_TYPES}
+
+# Code that builds Cypher names labels, keys and types through these, never as text:
+# L.Person.name, L.Person.key, R.TRAVELLED.name (a misspelt one fails on import).
+L = SimpleNamespace(**_LABELS)
+R = SimpleNamespace(**_RELS)
 
 
 def label(name: str) -> Label:
@@ -230,3 +275,15 @@ def parse_ref(ref: str) -> tuple[Label, str]:
 
 def make_ref(label_name: str, key: str) -> str:
     return f"{label_name}:{key}"
+
+
+LANGS = ("en", "vi")
+
+
+def display_name(name: str, lang: str = "en") -> str:
+    """A label's or relationship type's name as analysts read it in `lang` (en or vi);
+    the name itself when the schema has none (a query's own column, say)."""
+    thing = _LABELS.get(name) or _RELS.get(name)
+    if thing is None or not thing.names[0]:
+        return name
+    return thing.names[LANGS.index(lang) if lang in LANGS else 0]

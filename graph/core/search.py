@@ -30,7 +30,7 @@ from graph.core.text import MAX_TOKEN, compact, tokens
 
 # Identifier properties besides each label's key: an exact match on one ranks
 # right after a typed REF.
-_EXTRA_IDS = {"Flight": ("flight_no",), "Person": ("passport_no",)}
+_EXTRA_IDS = {schema.L.Flight.name: ("flight_no",), schema.L.Person.name: ("passport_no",)}
 IDENTIFIERS = {lb.name: (lb.key, *(schema.check_property(lb.name, p)
                                    for p in _EXTRA_IDS.get(lb.name, ())))
                for lb in schema.LABELS}
@@ -42,7 +42,7 @@ _LABELS_CI = {lb.name.lower(): lb for lb in schema.LABELS}
 _DIGITS = re.compile(r"(\d+)")
 # Labels whose key is a personal contact detail (phone, e-mail, address): their
 # keys are not case identifiers, so "nguyen" ranks people before nguyen…@ mails.
-_SEIZURE, _INVOLVES = schema.label("Seizure").name, schema.rel_type("INVOLVES").name
+_SEIZURE, _INVOLVES = schema.L.Seizure.name, schema.R.INVOLVES.name
 _CONTACTS = {lb.name for lb in schema.LABELS if lb.key in lb.personal}
 
 

@@ -230,7 +230,7 @@ class Store(Neighbourhood, ABC):
         return self.analyst_query(cypher, params or {}, limit=limit, timeout_s=timeout_s)
 
 
-_SEIZURE, _INVOLVES = schema.label("Seizure").name, schema.rel_type("INVOLVES").name
+_SEIZURE, _INVOLVES = schema.L.Seizure.name, schema.R.INVOLVES.name
 
 
 def node_row(label_name: str, key: str, props: dict, source: str) -> dict:

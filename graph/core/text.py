@@ -4,6 +4,7 @@ cleaning every value gets before it is stored or written out."""
 from __future__ import annotations
 
 import csv
+import json
 import re
 import unicodedata
 from functools import lru_cache
@@ -225,3 +226,38 @@ def csv_rows(reader):
         line = reader.line_num
         if any(v.strip() for v in values):
             yield start, values, None
+
+
+# --- escaping, one function per target language ------------------------------------------
+# HTML: the standard library's html.escape. Markdown and JSON inside an HTML <script>:
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
+
+
+def md_escape(text) -> str:
+    """Data shown as Markdown: every ASCII punctuation mark escaped, so a value can
+    neither become markup (links, HTML, emphasis, headings, lists, colour directives,
+    LaTeX) nor break the surrounding text; a line break becomes a space (a caller that
+    keeps lines escapes each line and joins them itself).
+
+    >>> md_escape("- [x](javascript:y) <b>\\n1. z")
+    '\\\\- \\\\[x\\\\]\\\\(javascript\\\\:y\\\\) \\\\<b\\\\> 1\\\\. z'
+    """
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\r", " ").replace("\n", " ")
+
+
+_SCRIPT_UNSAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                  ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+
+
+def script_json(data) -> str:
+    """JSON safe inside an HTML <script> element: no `<`, `>`, `&` or line separators
+    survive literally, so no value can close the element, open a comment or be read
+    as an entity.
+
+    >>> script_json({"n": "</script><!--&"})
+    '{"n": "\\\\u003c/script\\\\u003e\\\\u003c!--\\\\u0026"}'
+    """
+    text = json.dumps(data, ensure_ascii=False)
+    for ch, esc in _SCRIPT_UNSAFE:
+        text = text.replace(ch, esc)
+    return text

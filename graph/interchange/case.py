@@ -93,7 +93,7 @@ def build(sub: Subgraph, path, *, store_url: str | None, queries: list[dict] | N
     files: list[tuple[str, str, bytes]] = []
     with tempfile.TemporaryDirectory(prefix="case-") as tmp:
         for fmt in export.FORMATS:
-            name = "subgraph" + export.EXTENSIONS[fmt]
+            name = "subgraph" + export.FORMATS[fmt].extension
             export.write(sub, fmt, Path(tmp) / name)
             files.append((name, fmt, (Path(tmp) / name).read_bytes()))
     q = json.dumps({"queries": list(queries or [])}, ensure_ascii=False, indent=2,

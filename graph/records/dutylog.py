@@ -34,6 +34,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from graph.core import schema
+from graph.core.text import md_escape
 from graph.records import anchor as anchor_file
 from graph.records import audit, paths
 from graph.records.clock import now_utc
@@ -387,22 +388,9 @@ def parse_anchor(text: str) -> tuple[int, str]:
 
 
 # --- handover -------------------------------------------------------------------------
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~#!&{}])")
-_MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))", re.M)
-
-
-def _escape_line_start(m: re.Match) -> str:
-    lead, mark = m.group(1), m.group(2)
-    # "- x" / "+ x" / "=" lines: escape the mark; "1. x" / "1) x": escape the delimiter
-    return lead + ("\\" + mark if not mark[0].isdigit() else mark + "\\")
-
-
-def md_escape(text) -> str:
-    """Text that Markdown shows as written: no HTML, links, emphasis, headings or
-    lists can come out of it. Line breaks are kept as hard breaks."""
-    s = _MD_INLINE.sub(r"\\\1", str(text))
-    s = _MD_LINE_START.sub(_escape_line_start, s)
-    return "  \n".join(s.split("\n"))
+def _md_lines(text) -> str:
+    """Text of several lines as Markdown: each line escaped, kept as a hard break."""
+    return "  \n".join(md_escape(line) for line in str(text).split("\n"))
 
 
 def _h(value) -> str:
@@ -516,7 +504,7 @@ def handover_markdown(log: DutyLog, shift: str, *, by: str | None = None,
         notes = _entry_notes(e, d["fixes"])
         if notes:
             head += " · " + "; ".join(notes)
-        lines += [head, "", md_escape(e.text), ""]
+        lines += [head, "", _md_lines(e.text), ""]
         if e.refs:
             lines.append("- Refs: " + ", ".join(md_escape(r) for r in e.refs))
         for q in e.queries:
