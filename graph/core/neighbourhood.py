@@ -94,15 +94,7 @@ class Neighbourhood:
             lb = schema.label(label_name)
             counts = self._type_counts(lb, keys, labels, rel_types)
             small = [k for k, c in counts.items() if sum(c.values()) <= cap]
-            # One statement per relationship type the small nodes have: LadybugDB
-            # then reads the far nodes from that type's end tables only.
-            by_type: dict[str, list[str]] = defaultdict(list)
-            for k in small:
-                for t in {t for t, _far in counts[k]}:
-                    by_type[t].append(k)
-            for t, ks in sorted(by_type.items()):
-                rows = self._one_hop(lb, ks, labels, [t], f"a, r, {self.far_expr}")
-                self._add_rows(sub, self._far_nodes([row for row in rows if row[1] is not None]))
+            self._add_rows(sub, self._small_rows(lb, {k: counts[k] for k in small}, labels))
             for k in [k for k in dict.fromkeys(keys) if k in counts and k not in small]:
                 hops = [Hop(f"-[r:{t}]-(b:{far})", "", {}, far) for t, far in sorted(counts[k])]
                 total = sum(counts[k].values())
@@ -184,6 +176,20 @@ class Neighbourhood:
             rest = sorted((row for row in rest if row[2].id not in place),
                           key=lambda row: (row[2].id, str(row[1].id)))
         return (rows + rest)[:cap]
+
+    def _small_rows(self, lb, counts: dict[str, dict[tuple, int]], labels) -> list:
+        """(a, r, b) of every neighbour of nodes under the cap (key -> their counts
+        by type and far label). A dialect hook: here one statement per relationship
+        type for all the keys; the embedded store reads each node alone."""
+        by_type: dict[str, list[str]] = defaultdict(list)
+        for k, c in counts.items():
+            for t in {t for t, _far in c}:
+                by_type[t].append(k)
+        out = []
+        for t, ks in sorted(by_type.items()):
+            rows = self._one_hop(lb, ks, labels, [t], f"a, r, {self.far_expr}")
+            out += self._far_nodes([row for row in rows if row[1] is not None])
+        return out
 
     # --- dialect hook: how neighbour rows are read -----------------------------------
     # What a row returns for the far node `b`, and how such rows become (a, r, Node).
