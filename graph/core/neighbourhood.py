@@ -6,7 +6,8 @@ OPTIONAL MATCH in a clause of its own: both engines then walk the relationships 
 the nodes found only (LadybugDB 0.22 masks its scans with the keys' nodes), where
 a relationship pattern in the key's MATCH scanned the whole relationship table.
 The dialect differences stay in the store classes as small hooks: `label_expr`,
-`type_expr`, and `far_expr` with `_far_nodes` (how neighbour rows are read).
+`type_expr`, `far_expr` with `_far_nodes` (how a hub's first rows are read) and
+`_small_rows` (how the rows of nodes under the cap are read).
 """
 
 from __future__ import annotations

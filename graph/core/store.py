@@ -4,7 +4,7 @@ A store implements a handful of primitives (read, upsert, paths); search,
 get, summary and counts are written here once in the Cypher both engines
 share, neighbourhoods in graph/core/neighbourhood.py, with the few dialect
 differences passed in by the store as hooks (`label_expr`, `type_expr`,
-`_first_rows`). Labels, relationship types and property names come
+`far_expr`/`_far_nodes`, `_small_rows`). Labels, relationship types and property names come
 only from the schema; values travel only as parameters.
 """
 
