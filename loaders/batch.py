@@ -6,8 +6,10 @@ relationship type, in the order the per-row path makes them."""
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -18,7 +20,7 @@ from graph.core import schema
 from graph.core.errors import DataError
 from graph.core.schema import REF, SEARCH, SOURCE
 from graph.core.store import node_row
-from graph.core.text import CONTROLS, UNDECODED, clean, search_text
+from graph.core.text import CONTROLS, UNDECODED, clean, search_column
 from loaders.columns import MAPPINGS, check_batch, ends
 from loaders.contract import FileSpec, Row, RowGraph
 from loaders.rejects import Reject
@@ -46,6 +48,25 @@ def check_batch_rows(spec: FileSpec, header, batch, rejects, seen, fr,
     """Rows of one batch, checked column-wise where the file has a mapping; the
     rows it flags (and every row of a file without one) go through the per-row
     mapper, which names the field and reason of each reject."""
+    with _collector_paused():
+        return _check_batch_rows(spec, header, batch, rejects, seen, fr, per_row)
+
+
+@contextmanager
+def _collector_paused():
+    """The checks make millions of short-lived small objects and no reference
+    cycles; the cycle collector's passes over them took a fifth of the CPU time
+    of reading and checking 100,000 persons (19.4 s with it, 16.0 s without)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _check_batch_rows(spec, header, batch, rejects, seen, fr, per_row) -> Prepared:
     out = Prepared()
     mapping = None if per_row else MAPPINGS.get(spec.name)
     by_row: list[tuple[int, RowGraph]] = []
@@ -87,11 +108,11 @@ def check_batch_rows(spec: FileSpec, header, batch, rejects, seen, fr,
 def _first_seen(spec, values, key_idx, line, rejects, seen, fr) -> bool:
     """Whether a row that passed its checks is the first of its identity (a
     repeat is counted, a conflicting one rejected); both paths ask here."""
-    ident = tuple((values[i] if i is not None else "").strip() for i in key_idx)
+    ident = tuple([values[i].strip() if i is not None else "" for i in key_idx])
     # A digest of the row, not the row: a file's worth of rows must not stay
     # in memory. Were two different rows to collide, the second would count
     # as a repeat instead of a conflict; either way the first is what is kept.
-    payload = hash(tuple(v.strip() for v in values))
+    payload = hash(tuple(map(str.strip, values)))
     if ident in seen:
         first_line, first_payload = seen[ident]
         if first_payload == payload:
@@ -168,26 +189,12 @@ def _put(tables: dict, name, data: dict, line_col, order: int, mask) -> None:
         tables[name].append(table)
 
 
-def _search_column(lb, nm, col) -> list:
+def _search_column(lb, nm, col):
     """search_text as node_row sets it (None when a searchable property is
-    missing), worked out once per distinct set of values."""
+    missing), a column at a time."""
     if any(p != lb.key and p not in nm.props for p in lb.search):
         return [None] * len(col(nm.key))  # a property this file does not give
-    keys = col(nm.key)
-    rest = [col(nm.props[p]) for p in lb.search if p != lb.key]
-    full = [col(nm.key if p == lb.key else nm.props[p]) for p in lb.search]
-    memo: dict = {}
-    out = []
-    for i, k in enumerate(keys):
-        if any(c[i] is None for c in full):
-            out.append(None)
-            continue
-        vals = (k, *(c[i] for c in rest))
-        got = memo.get(vals)
-        if got is None:
-            got = memo[vals] = search_text(list(vals))
-        out.append(got)
-    return out
+    return search_column([col(nm.key)] + [col(nm.props[p]) for p in lb.search if p != lb.key])
 
 
 def _add_row_graph(name: str, line: int, g: RowGraph, out: Prepared) -> None:

@@ -4,21 +4,32 @@ written once per table at the end of the load.
 Batches arrive checked and mapped (loaders/load.py). Each row's foreign keys
 are looked up in the keys this load has accepted so far (and the batch's own),
 then, for keys this load did not make, in the store: a hash join against sets,
-one store look-up per batch for the rest. Accepted rows are kept as Arrow
-tables (a few bytes a value, not a dict a row). At the end each table is
+one store look-up per batch for the rest. Accepted rows are spilled, a batch
+at a time, to Parquet files in a private folder next to the store (the user's
+cache folder for a server store), so a large load does not hold every
+table in memory until its end; the folder is removed after the load, and a
+killed load's folder by the next one. At the end each table is read back alone,
 de-duplicated (later non-empty values win, the first source stays, as the
 merging path does) and written with one bulk call: a table that was empty when
 the load began takes `insert_*` (LadybugDB: one COPY FROM), a table that holds
 data (a daily increment) takes the new keys through the bulk path and merges
-only the rows already stored, writing those that change.
+only the rows already stored, writing those that change. Relationships with
+an end this load created cannot be stored yet: they skip the merging path.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+import weakref
 from collections import defaultdict
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from platformdirs import user_cache_dir
 
 from graph.core import schema
 from graph.core.schema import FLOAT, INT, SOURCE, STR
@@ -79,10 +90,21 @@ class Tables:
         # Keys this load accepted, kept as sets for the labels rows often need;
         # others (a seizure link's target) are looked for in the gathered tables.
         self.keys: dict[str, set] = {label: set() for label in _OFTEN_NEEDED}
-        self.parts: dict[tuple, list] = defaultdict(list)
+        self.parts: dict[tuple, list[Path]] = defaultdict(list)  # spilled batches
+        self.rows: dict[tuple, int] = defaultdict(int)
+        self.created: dict[str, pa.Array] = {}  # keys this load stored anew, per label
+        self.spill = spill_folder(store)
+        # Removed after the write; also if the load fails before it.
+        weakref.finalize(self, _remove, self.spill)
 
     def total(self) -> int:
-        return sum(t.num_rows for parts in self.parts.values() for t in parts)
+        return sum(self.rows.values())
+
+    def _keep(self, name: tuple, table: pa.Table) -> None:
+        path = self.spill / f"{'-'.join(name)}-{len(self.parts[name])}.parquet"
+        pq.write_table(table, path)
+        self.parts[name].append(path)
+        self.rows[name] += table.num_rows
 
     def add(self, name: str, prep, rejects: list) -> int:
         """Check a prepared batch's foreign keys and keep its rows; returns the
@@ -118,14 +140,14 @@ class Tables:
             if label in self.keys:
                 self.keys[label].update(table[lb.key].to_pylist())
             if table.num_rows:
-                self.parts[("node", label)].append(table)
+                self._keep(("node", label), table)
         for (rtype, la, lb), table in rels.items():
             rt = schema.rel_type(rtype)
             table = _kept(table, gone)
             table = dedupe_table(table, ["from", "to", *rt.key], rel_identity(rt),
                                  rel_columns(rtype))
             if table.num_rows:
-                self.parts[("rel", rtype, la, lb)].append(table)
+                self._keep(("rel", rtype, la, lb), table)
         return prep.rows - len(dropped)
 
     def _accepted(self, label: str, keys: set) -> set:
@@ -134,13 +156,21 @@ class Tables:
         wanted = pa.array(sorted(keys), pa.string())
         found: set = set()
         key = schema.label(label).key
-        for part in self.parts.get(("node", label), ()):
-            found.update(part[key].filter(pc.is_in(part[key], value_set=wanted)).to_pylist())
+        for path in self.parts.get(("node", label), ()):
+            col = pq.read_table(path, columns=[key])[key]
+            found.update(col.filter(pc.is_in(col, value_set=wanted)).to_pylist())
         return found
 
     def write(self, advance) -> dict[str, list]:
         """Write every table once, nodes first; returns rejects found only now
-        (an end gone from the store meanwhile), per file."""
+        (an end gone from the store meanwhile), per file. The spilled batches
+        are removed, whatever happens."""
+        try:
+            return self._write_all(advance)
+        finally:
+            _remove(self.spill)
+
+    def _write_all(self, advance) -> dict[str, list]:
         late: dict[str, list] = defaultdict(list)
         node_tables = [k for k in self.parts if k[0] == "node"]
         rel_tables = [k for k in self.parts if k[0] == "rel"]
@@ -159,7 +189,11 @@ class Tables:
         return late
 
     def _gathered(self, name: tuple) -> pa.Table:
-        parts = self.parts.pop(name)
+        """One table read back from its spilled batches (and their files removed)."""
+        paths = self.parts.pop(name)
+        parts = [pq.read_table(p) for p in paths]
+        for p in paths:
+            p.unlink()
         table = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
         if name[0] == "node":
             lb = schema.label(name[1])
@@ -179,6 +213,7 @@ class Tables:
                 for chunk in _chunks(table.filter(old)):
                     store.upsert_nodes(label, chunk)
                 table = table.filter(pc.invert(old))
+        self.created[label] = table[lb.key].combine_chunks()
         if table.num_rows:
             _insert(store.insert_nodes, (label,), table)
 
@@ -187,9 +222,54 @@ class Tables:
         if rtype in self.fresh.rels:
             return _insert(store.insert_relationships, (rtype, la, lb), table)
         missing = []
+        # A relationship with an end this load created cannot be stored yet:
+        # no stored-pair read, straight to the bulk path.
+        new = None
+        for end, label in (("from", la), ("to", lb)):
+            if len(self.created.get(label, ())):
+                hit = pc.is_in(table[end], value_set=self.created[label])
+                new = hit if new is None else pc.or_(new, hit)
+        if new is not None and pc.any(new).as_py():
+            missing += _insert(store.insert_relationships, (rtype, la, lb), table.filter(new))
+            table = table.filter(pc.invert(new))
         for chunk in _chunks(table):
             missing += store.upsert_relationships(rtype, la, lb, chunk).missing
         return missing
+
+
+def spill_folder(store: Store) -> Path:
+    """A private folder (0700) for this load's spilled batches, next to an
+    embedded store's files, else in the user's cache folder (never a shared
+    temporary folder: someone else could have made the name first). Folders
+    of loads whose process has ended (a killed load) are removed first."""
+    path = getattr(store, "path", None)
+    root = (Path(str(path) + ".spill") if path is not None
+            else Path(user_cache_dir("customs-graph", appauthor=False)) / "spill")
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for old in root.iterdir():
+        pid = old.name.split("-", 1)[0]
+        if not (pid.isdigit() and _running(int(pid))):
+            shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=root))
+
+
+def _remove(folder: Path) -> None:
+    """A load's spill folder, and the root above it once no other load uses it."""
+    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        folder.parent.rmdir()
+    except OSError:
+        pass  # another load's folder is in it, or it is gone already
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _batch_table(parts: list) -> pa.Table:

@@ -289,3 +289,21 @@ def merge_props(old: dict, new: dict, cols: dict) -> dict | None:
             changed |= v != old.get(p)
     return merged if changed else None
 
+
+def against_stored(rows, stored: dict, ident, cols: dict):
+    """The upsert skeleton both stores share: rows split against what is stored
+    (identity -> properties) into (new rows, [(row, merged row)] that change
+    something, how many change nothing)."""
+    new, changed, unchanged = [], [], 0
+    for r in rows:
+        old = stored.get(ident(r))
+        if old is None:
+            new.append(r)
+            continue
+        merged = merge_props(old, r, cols)
+        if merged is None:
+            unchanged += 1
+        else:
+            changed.append((r, merged))
+    return new, changed, unchanged
+

@@ -9,6 +9,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 _SPACES = re.compile(r"\s+")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _TOKEN = re.compile(r"[0-9a-z]+")
@@ -28,10 +31,14 @@ def fold(text) -> str:
 def _fold(s: str) -> str:
     if s.isascii():
         return _SPACES.sub(" ", s.lower()).strip()
+    return _SPACES.sub(" ", _fold_chars(s)).strip()
+
+
+def _fold_chars(s: str) -> str:
     s = s.replace("đ", "d").replace("Đ", "D")
     s = unicodedata.normalize("NFKD", s)
     s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", s.casefold()).strip()
+    return s.casefold()
 
 
 def compact(text) -> str:
@@ -60,6 +67,70 @@ def search_text(values) -> str:
         if len(words) > 1:
             parts.append(compact(v)[:MAX_TOKEN])
     return " ".join(parts)
+
+
+class _CharWords(dict):
+    """Each character's share of the words of fold(): its folded letters and
+    digits, a space for anything else, "" for a combining mark (it joins its
+    neighbours). fold works a character at a time (NFKD decomposes each
+    character on its own and only reorders combining marks, which it drops;
+    casefold maps each character on its own), so the words of a value are the
+    words of its characters' entries joined, which str.translate builds in C."""
+
+    def __missing__(self, code: int) -> str:
+        words = _NON_ALNUM.sub(" ", _fold_chars(chr(code)))
+        self[code] = words
+        return words
+
+
+_CHAR_WORDS = _CharWords()
+
+
+def _search_part(value: str) -> str:
+    """search_text([value]) for a value that is not ASCII."""
+    words = value.translate(_CHAR_WORDS).split()
+    if len(words) > 1:
+        return " ".join([w[:MAX_TOKEN] for w in words] + ["".join(words)[:MAX_TOKEN]])
+    return words[0][:MAX_TOKEN] if words else ""
+
+
+def _search_parts(col: pa.Array) -> pa.Array:
+    """search_text([v]) of each value of a string column: Arrow string kernels
+    for ASCII values, the character table once per distinct other value."""
+    words = pc.utf8_trim(pc.replace_substring_regex(pc.ascii_lower(col), "[^0-9a-z]+", " "),
+                         " ")
+    cut = pc.replace_substring_regex(words, f"([0-9a-z]{{{MAX_TOKEN}}})[0-9a-z]+", r"\1")
+    compacted = pc.utf8_slice_codeunits(pc.replace_substring(words, " ", ""), 0, MAX_TOKEN)
+    part = pc.if_else(pc.match_substring(words, " "),
+                      pc.binary_join_element_wise(cut, compacted, " "), cut)
+    other = pc.fill_null(pc.invert(pc.string_is_ascii(col)), False)
+    if pc.any(other).as_py():
+        values = col.filter(other).to_pylist()
+        memo = {v: _search_part(v) for v in set(values)}
+        part = pc.replace_with_mask(part, other, pa.array([memo[v] for v in values], pa.string()))
+    return part
+
+
+def search_column(columns, null_is_empty: bool = False) -> pa.Array:
+    """search_text of each row of `columns` (the key, then the searched
+    properties: Arrow arrays or lists of strings), a column at a time. A row
+    with a missing value gets None, or with `null_is_empty` the text of the
+    values it has (as search_text reads None)."""
+    cols = [c.combine_chunks() if isinstance(c, pa.ChunkedArray) else pa.array(c, pa.string())
+            for c in columns]
+    parts = [pc.fill_null(_search_parts(c), "") for c in cols]
+    text = parts[0]
+    for p in parts[1:]:
+        # A value without words adds nothing, not an empty word between spaces.
+        # (Not null_handling="skip": it cut the output short on trailing nulls.)
+        both = pc.binary_join_element_wise(text, p, " ")
+        text = pc.if_else(pc.equal(p, ""), text, pc.if_else(pc.equal(text, ""), p, both))
+    if null_is_empty:
+        return text
+    missing = pc.is_null(cols[0])
+    for c in cols[1:]:
+        missing = pc.or_(missing, pc.is_null(c))
+    return pc.if_else(missing, pa.scalar(None, pa.string()), text)
 
 
 def search_tokens(query: str) -> list[str]:
@@ -224,7 +295,7 @@ def csv_rows(reader):
             yield start, None, e
             continue
         line = reader.line_num
-        if any(v.strip() for v in values):
+        if any(map(str.strip, values)):  # not blank (values are str)
             yield start, values, None
 
 
