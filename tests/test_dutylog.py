@@ -15,7 +15,7 @@ import pytest
 from graph.cli import log as cli_log
 from graph.core.errors import SchemaError
 from graph.records import anchor as anchor_file
-from graph.records import dutylog
+from graph.records import dutylog, handover
 from graph.records.dutylog import DutyLog, LogError
 from graph.records.paths import os_user_name
 
@@ -258,7 +258,7 @@ def _handover_log(path: Path) -> None:
 def test_handover_html_escapes_every_value(path, tmp_path):
     _handover_log(path)
     with DutyLog(path) as dl:
-        out = dutylog.write_handover(dl, SHIFT, tmp_path / "handover.html", by="<i>me</i>")
+        out = handover.write_handover(dl, SHIFT, tmp_path / "handover.html", by="<i>me</i>")
     page = out.read_text(encoding="utf-8")
     assert "<script>" not in page and "<b>" not in page and "<i>me" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -276,7 +276,7 @@ def test_handover_html_escapes_every_value(path, tmp_path):
 def test_handover_markdown_escapes_markup(path, tmp_path):
     _handover_log(path)
     with DutyLog(path) as dl:
-        md = dutylog.write_handover(dl, SHIFT, tmp_path / "h.md").read_text(encoding="utf-8")
+        md = handover.write_handover(dl, SHIFT, tmp_path / "h.md").read_text(encoding="utf-8")
         head_id, head_hash = dl.head()
     assert "<script>" not in md and "<b>" not in md and "[link]" not in md
     # one Markdown escape for the project (graph.core.text.md_escape, the stricter of the
@@ -286,14 +286,14 @@ def test_handover_markdown_escapes_markup(path, tmp_path):
     assert f"entry {head_id}, sha256 `{head_hash}`" in md
     assert md.index("## Handover notes and instructions") < md.index("## Entries")
     with pytest.raises(LogError, match=r"\.md or \.html"):
-        dutylog.write_handover(DutyLog(path), SHIFT, tmp_path / "h.txt")
+        handover.write_handover(DutyLog(path), SHIFT, tmp_path / "h.txt")
 
 
 def test_handover_reports_a_tampered_log(path, tmp_path):
     _handover_log(path)
     _attack(path, "UPDATE entries SET text = 'all clear' WHERE id = 2")
     with DutyLog(path) as dl:
-        page = dutylog.handover_html(dl, SHIFT)
+        page = handover.handover_html(dl, SHIFT)
     assert "Chain: FAILED" in page and "hash mismatch: entry 2 was edited" in page
 
 

@@ -11,7 +11,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from graph.analysis import resolve
+from graph.analysis import matching, resolve
 from graph.analysis.resolve import company_record, person_record
 from graph.core.errors import NotFound, SchemaError
 from graph.core.store import node_row
@@ -89,7 +89,7 @@ def test_blocking_compares_few_pairs_and_caps_big_blocks(monkeypatch):
     found = resolve.propose_records(recs)
     assert ("Person:7", "Person:X") in {(p.a_ref, p.b_ref) for p in found}
     # a name block beyond MAX_BLOCK is compared only where whole names agree
-    monkeypatch.setattr(resolve, "MAX_BLOCK", 10)
+    monkeypatch.setattr(matching, "MAX_BLOCK", 10)  # where blocking lives
     small = [person_record(f"Person:{i}", f"Nguyễn Văn Tên{i}") for i in range(20)]
     small.append(person_record("Person:Y", "NGUYEN VAN TEN3"))
     pairs = {(small[i].ref, small[j].ref) for i, j in resolve.candidate_pairs(small)}

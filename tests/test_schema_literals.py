@@ -23,8 +23,6 @@ CYPHER = re.compile(r"[(\[]\s*\w*\s*:\s*(" + "|".join(sorted(TYPES, key=len, rev
 _CONTRACT = ("the CSV contract: the file each label comes from and the CSV header text of "
              "its columns (the contract's words: the column person_id), not code-built "
              "Cypher; to become data with the contract's column mapping (issue 18, item 3)")
-_STORES = ("the store base and the embedded store, reworked in parallel: Seizure and "
-           "INVOLVES for the risk order of neighbours; to take schema.L / schema.R there")
 _CONSOLE = ("the console's example query, Cypher shown to analysts as they would type it, "
             "not code-built Cypher")
 _I2 = "an i2 Analyst's Notebook icon name (i2's vocabulary), not a label"
@@ -37,22 +35,18 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("loaders/tables.py", "Seizure"): "seizure_links.csv names any label; Seizure is " + (
         "always needed, as the contract says"),
     ("loaders/fields.py", "hs_code"): "the HS nomenclature file's column of that name",
-    ("graph/core/store.py", "Seizure"): _STORES,
-    ("graph/core/store.py", "INVOLVES"): _STORES,
-    ("graph/core/ladybug_store.py", "Seizure"): _STORES,
-    ("graph/core/ladybug_store.py", "INVOLVES"): _STORES,
     ("graph/core/phrases.py", "Phone"): _WORDS,
     ("graph/core/phrases.py", "Email"): _WORDS,
     ("graph/core/phrases.py", "Address"): _WORDS,
     ("graph/core/phrases.py", "email"): _WORDS,
     ("graph/core/cypher_guard.py", "Person"): "an example in a refusal shown to analysts",
-    ("graph/analysis/resolve.py", "email"): "a blocking-key tag beside phone, not a key",
+    ("graph/analysis/matching.py", "email"): "a blocking-key tag beside phone, not a key",
     ("graph/interchange/anx.py", "Person"): _I2,
     ("graph/interchange/anx.py", "Airport"): _I2,
     ("graph/interchange/anx.py", "Container"): _I2,
     ("graph/interchange/anx.py", "Phone"): _I2,
     ("graph/interchange/anx.py", "Email"): _I2,
-    ("graph/records/users.py", "email"): _OIDC,
+    ("graph/records/signin.py", "email"): _OIDC,
     ("ui/auth.py", "email"): _OIDC,
     ("ui/routes.py", "pnr"): "the TRAVELLED relationship's own pnr property, not a key",
     ("ui/console.py", "Company"): _CONSOLE,

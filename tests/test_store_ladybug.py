@@ -154,8 +154,9 @@ def test_neighbourhoods_are_read_one_node_at_a_time_within_a_small_buffer_pool(
         sample_lbug_url, sample_lbug):
     # `UNWIND $keys AS k MATCH (a {key: k})-[r]-(b) RETURN a, r, b` is planned as
     # a join against every relationship: at 100,000 persons it filled a 512 MB
-    # pool; at the sample's size a 64 MB pool shows the same. Index look-ups of
-    # one node at a time fit.
+    # pool; at the sample's size a 64 MB pool shows the same. Index look-ups (the
+    # key's MATCH, then an OPTIONAL MATCH of its own) fit, once the plans the
+    # connection keeps give their pages back.
     from graph.core.ladybug_store import LadybugStore
 
     small = LadybugStore(sample_lbug_url, read_buffer=64 * 1024**2)

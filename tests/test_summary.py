@@ -9,7 +9,7 @@ import pytest
 
 from graph.core import schema
 from graph.core.errors import NotFound
-from graph.core.store import ORDERS
+from graph.core.store import ORDERS, node_row
 
 FLIGHT, CONTAINER, VIET_TRAN = "Flight:VN18@2017-03-19", "Container:WHSU5018375", \
     "Company:0312345678"
@@ -47,7 +47,7 @@ def test_flight_summary(sample_store):
 def hub_size(request, monkeypatch):
     """"many": the hub counts as one with many neighbours (no degrees read)."""
     if request.param == "many":
-        monkeypatch.setattr("graph.core.store.RISK_DEGREES", 10)
+        monkeypatch.setattr("graph.core.neighbourhood.RISK_DEGREES", 10)
     return request.param
 
 
@@ -208,3 +208,55 @@ def test_hubs_are_shown_not_stepped_through(sample_store):
                if e.type == "CITIZEN_OF" and e.target == country}
     assert len(stepped) > len(citizens)
     assert sum(1 for e in through.edges.values() if country in (e.source, e.target)) >= 50
+
+
+# --- one neighbourhood algorithm for both stores ------------------------------------------
+SHARED = ("neighbours", "expand", "degrees", "_type_counts", "_one_hop", "_top_neighbours",
+          "_risk_of_many", "_note_unexpanded")
+
+
+def test_both_stores_run_the_one_neighbourhood_algorithm():
+    """The base's reads are the ones that run: no store overrides them (the embedded
+    store once had its own expand and degrees, so the base's ran on Neo4j only)."""
+    from graph.core.ladybug_store import LadybugStore
+    from graph.core.neo4j_store import Neo4jStore
+    from graph.core.store import Store
+
+    for cls in (LadybugStore, Neo4jStore):
+        overridden = [m for m in SHARED if getattr(cls, m) is not getattr(Store, m)]
+        assert overridden == [], cls.__name__
+
+
+def test_the_base_counts_many_nodes_in_one_statement(sample_store):
+    """The degrees of a whole frontier are one statement; on Neo4j its rows too, one
+    statement per relationship type (the embedded store reads each node alone)."""
+    persons = [sample_store.get(r) for r in sorted(SEIZED)]
+    types = {d["type"] for r in SEIZED for d in sample_store.summary(r)}
+    with Recorder(sample_store) as rec:
+        sub = sample_store.expand(persons, cap=500)
+    assert rec.seen[0][0].startswith("UNWIND $keys")
+    assert set(rec.seen[0][1]["keys"]) == {r.split(":")[1] for r in SEIZED}
+    if sample_store.kind == "neo4j":
+        assert len(rec.seen) == 1 + len(types), rec.seen
+        assert all(c.startswith("UNWIND $keys") for c, _ in rec.seen)
+    for ref in SEIZED:  # the same edges as each node read alone
+        alone = sample_store.expand([sample_store.get(ref)], cap=500)
+        assert set(alone.edges) <= set(sub.edges)
+
+
+def test_names_read_back_from_the_store_never_reach_cypher(empty_neo4j):
+    """Neo4j can hold labels and types the schema does not have; a neighbourhood
+    counts relationships by the names the database returns, and only names in the
+    schema are put into the next statement. A hostile label or type is left out."""
+    store = empty_neo4j
+    store.upsert_nodes("Person", [node_row("Person", "P1", {"full_name": "An"}, "t:1")])
+    evil_label = "Phone {key: 'x'}) DETACH DELETE a //"
+    evil_type = "HAS_PHONE]-(x) DETACH DELETE a //"
+    store.write(f"MATCH (a:Person {{person_id: 'P1'}}) "
+                f"CREATE (a)-[:`{evil_type}`]->(:`{evil_label}` {{ref: 'E:1'}})")
+    with Recorder(store) as rec:
+        sub = store.neighbours("Person:P1", hops=2)
+    assert set(sub.nodes) == {"Person:P1"} and not sub.edges
+    assert not any("DETACH" in c for c, _ in rec.seen), rec.seen
+    assert store.exists("Person:P1")
+    assert store.read("MATCH (n) RETURN count(n)")[1] == [[2]]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from graph.actions.core import action
-from graph.records import audit, dutylog, users
+from graph.records import audit, dutylog, handover, users
 from graph.records.dutylog import DutyLog
 
 
@@ -66,12 +66,12 @@ def log_handover(ctx, shift: str, output: Path, *, log=None, store=None) -> dict
     """Write the handover report of a shift, with the investigations the actor may
     open that were opened, changed or handed over during it (`store`: a Neo4j keeps
     its own)."""
-    fmt = dutylog.HANDOVER_FORMATS.get(Path(output).suffix.lower())
+    fmt = handover.HANDOVER_FORMATS.get(Path(output).suffix.lower())
     invs = shift_investigations(ctx, shift, store)
     with DutyLog(log) as dl:
         n = len(dl.entries(shift=shift))
         res = dutylog.check(dl)
-        dutylog.write_handover(dl, shift, output, by=ctx.actor.name, investigations=invs)
+        handover.write_handover(dl, shift, output, by=ctx.actor.name, investigations=invs)
     ctx.note(investigations=[i["id"] for i in invs])
     digest = dutylog.file_digest(output)
     ctx.note(what="handover", shift=shift, format=fmt, entries=n, **digest)

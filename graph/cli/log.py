@@ -25,7 +25,7 @@ from graph.cli.common import JsonOpt, OtherStoreOpt, run, uses
 from graph.cli.common import one_line as _one_line
 from graph.cli.common import out as _out
 from graph.cli.users import users_app
-from graph.records import audit, dutylog
+from graph.records import audit, dutylog, handover
 from graph.records.dutylog import KINDS, LogError
 
 log_app = typer.Typer(no_args_is_help=True, help="The duty log: findings, instructions and "
@@ -65,7 +65,7 @@ def _entry_text(e: dutylog.Entry, fixes: dict[int, list[int]]) -> str:
     if e.refs:
         lines.append("    refs: " + ", ".join(e.refs))
     for q in e.queries:
-        lines.append(f"    query: {dutylog._query_text(q)}")
+        lines.append(f"    query: {handover._query_text(q)}")
     for x in e.exports:
         lines.append(f"    export: {x.get('file')}  sha256 {x.get('sha256')}")
     return "\n".join(lines)
@@ -211,7 +211,7 @@ def log_handover(output: Annotated[Path, typer.Option(
                  shift: ShiftOpt = None, log: LogOpt = None,
                  store: OtherStoreOpt = None, as_json: JsonOpt = False):
     """Write the handover report of a shift, with the chain's verification."""
-    fmt = dutylog.HANDOVER_FORMATS.get(output.suffix.lower())
+    fmt = handover.HANDOVER_FORMATS.get(output.suffix.lower())
     if fmt is None:
         raise typer.BadParameter("-o FILE must end in .md or .html")
     shift = shift or dutylog.current_shift()

@@ -10,64 +10,36 @@ The writes are in graph/core/ladybug_write.py.
 
 from __future__ import annotations
 
-import fcntl
+import gc
 import os
 import threading
-import time
-from contextlib import contextmanager
-from decimal import Decimal
 from pathlib import Path as FsPath
 
 import ladybug
 import pyarrow as pa
 import pyarrow.compute as pc
-from ladybug.prepared_statement import PreparedStatement
 
 from graph.core import schema
-from graph.core.cypher_guard import judge_ladybug_plan, judged_message
-from graph.core.errors import QueryError, ReadOnlyError, StoreUnavailable
-from graph.core.ladybug_write import LadybugWrites
-from graph.core.model import Edge, Node, Path, QueryResult, Subgraph
-from graph.core.schema import FLOAT, INT, REF, SEARCH, STR
+from graph.core.errors import QueryError
+from graph.core.ladybug_conn import (  # noqa: F401 - _CONSOLE_SLOTS: tests read it here
+    _CONSOLE_SLOTS,
+    _READ_BUFFER,
+    Connections,
+    node_table_ddl,
+    rel_table_ddl,
+)
+from graph.core.ladybug_index import IndexKept
+from graph.core.ladybug_read import _all, _convert_row, _run_judged
+from graph.core.ladybug_write import LadybugWrites, _replan
+from graph.core.model import Edge
+from graph.core.schema import REF, SEARCH
 from graph.core.search import get_many
 from graph.core.search_index import SearchIndex, index_path
-from graph.core.store import (
-    DEFAULT_CAP,
-    DEFAULT_ORDER,
-    Hop,
-    Store,
-    check_order,
-    left_out_by_type,
-)
+from graph.core.store import Store
 from graph.core.text import search_column
 
-_DDL_TYPES = {STR: "STRING", INT: "INT64", FLOAT: "DOUBLE"}
-_LOCK_WAIT_S = 60
-# Readers' buffer pool: 512 MB keeps the demo app small; a store of a million
-# persons (1.8 GB on disk) needs more for paths and the larger saved queries.
-_READ_BUFFER = int(os.environ.get("CUSTOMS_GRAPH_LBUG_BUFFER_MB", "512")) * 1024**2
-_WRITE_BUFFER = 2 * 1024**3
-# Analysts' queries run at once, each on its own connection with one engine
-# thread. The read database has that many engine threads more than the
-# machine's cores: the engine hands its threads to queries in arrival order,
-# so without spare ones a slow console query made every search wait for it.
-_CONSOLE_SLOTS = 4
-_READ_THREADS = _CONSOLE_SLOTS + max(2, os.cpu_count() or 2)
 
-
-def node_table_ddl(lb: schema.Label) -> str:
-    cols = [f"{lb.key} STRING PRIMARY KEY"]
-    cols += [f"{p} {_DDL_TYPES[k]}" for p, k in lb.all_props().items() if p != lb.key]
-    return f"CREATE NODE TABLE IF NOT EXISTS {lb.name}({', '.join(cols)})"
-
-
-def rel_table_ddl(rt: schema.RelType) -> str:
-    parts = [f"FROM {a} TO {b}" for a, b in rt.ends]
-    parts += [f"{p} {_DDL_TYPES[k]}" for p, k in rt.all_props().items()]
-    return f"CREATE REL TABLE IF NOT EXISTS {rt.name}({', '.join(parts)})"
-
-
-class LadybugStore(LadybugWrites, Store):
+class LadybugStore(Connections, IndexKept, LadybugWrites, Store):
     kind = "ladybug"
 
     def __init__(self, url: str, *, read_buffer: int = _READ_BUFFER):
@@ -76,7 +48,7 @@ class LadybugStore(LadybugWrites, Store):
         self.path = FsPath(os.path.expanduser(raw)).resolve()
         self._read_buffer = read_buffer
         self._lock = threading.RLock()
-        self._ro: _Reader | None = None
+        self._ro = None  # the read-only database (ladybug_conn._Reader)
         self._console = threading.BoundedSemaphore(_CONSOLE_SLOTS)
         self._rw = None  # Connection while inside writing()
         self._rw_depth = 0
@@ -85,135 +57,6 @@ class LadybugStore(LadybugWrites, Store):
         self._index_sig = None  # the database signature the index was last checked at
         self._seizures = None  # (signature, seizure links) read at that state
         self._ensure_schema()
-
-    # --- opening ------------------------------------------------------------
-    def _signature(self):
-        sig = []
-        for p in (self.path, FsPath(str(self.path) + ".wal")):
-            try:
-                st = p.stat()
-                sig.append((st.st_mtime_ns, st.st_size))
-            except FileNotFoundError:
-                sig.append(None)
-        return tuple(sig)
-
-    def _open(self, read_only: bool):
-        deadline = time.monotonic() + _LOCK_WAIT_S
-        while True:
-            try:
-                db = ladybug.Database(
-                    str(self.path), read_only=read_only,
-                    buffer_pool_size=self._read_buffer if read_only else _WRITE_BUFFER,
-                    max_num_threads=_READ_THREADS if read_only else 0)
-                return db, ladybug.Connection(db)
-            except RuntimeError as e:
-                msg = str(e).lower()
-                if time.monotonic() >= deadline:
-                    raise StoreUnavailable(f"cannot open {self.path}: {e}") from e
-                if "recovery" in msg and read_only:
-                    # A writer is checkpointing, or one was killed mid-checkpoint:
-                    # one read-write open replays the log (it fails on the lock
-                    # while a writer is alive, and then we simply wait).
-                    _replay_log(self.path)
-                elif "lock" not in msg and not read_only:
-                    raise StoreUnavailable(f"cannot open {self.path}: {e}") from e
-                # A reader opening while a writer commits can also see a catalog
-                # half-written ("table … doesn't exist in catalog"): wait and retry.
-                time.sleep(0.2)
-
-    def _ensure_schema(self) -> None:
-        """Create missing tables, and add properties the schema gained since the
-        store was made (the contract is extended, never broken)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        if self.path.exists() and not self._schema_changes(self._reader()[1]):
-            return
-        with self.writing() as conn:
-            for stmt in self._schema_changes(conn):
-                conn.execute(stmt)
-
-    @staticmethod
-    def _schema_changes(conn) -> list[str]:
-        have = {r[1] for r in _all(conn.execute("CALL show_tables() RETURN *"))}
-        out = []
-        for thing, ddl in [(lb, node_table_ddl) for lb in schema.LABELS] + [
-                (rt, rel_table_ddl) for rt in schema.REL_TYPES]:
-            if thing.name not in have:
-                out.append(ddl(thing))
-                continue
-            cols = {r[1] for r in _all(conn.execute(f"CALL table_info('{thing.name}') RETURN *"))}
-            out += [f"ALTER TABLE {thing.name} ADD {p} {_DDL_TYPES[k]}"
-                    for p, k in thing.all_props().items() if p not in cols]
-        return out
-
-    def _reader(self):
-        with self._lock:
-            sig = self._signature()
-            if self._ro is not None and self._ro.sig != sig and self._writer_active():
-                # Another process is loading: keep serving the last committed
-                # snapshot until it ends. Opening the database while a writer
-                # checkpoints has crashed the engine (a segfault in
-                # Database(read_only=True)), so readers reopen only between writes.
-                return self._ro.db, self._ro.conn
-            if self._ro is None or self._ro.sig != sig:
-                self._close_reader()
-                db, conn = self._open(read_only=True)
-                self._ro = _Reader(sig, db, conn)
-            return self._ro.db, self._ro.conn
-
-    def _borrow_reader(self) -> _Reader:
-        """The current read-only database, counted as in use until given back."""
-        with self._lock:
-            self._reader()
-            self._ro.users += 1
-            return self._ro
-
-    def _give_back(self, reader: _Reader) -> None:
-        with self._lock:
-            reader.users -= 1
-            if reader.retired and reader.users == 0:
-                reader.db.close()
-
-    def _writer_active(self) -> bool:
-        """Whether another process holds the write lock (the engine takes a POSIX
-        lock on the database file; a shared probe fails while it is held)."""
-        if self._rw is not None:
-            return False
-        try:
-            if self._probe is None:
-                self._probe = os.open(self.path, os.O_RDONLY)
-            fcntl.lockf(self._probe, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except OSError:
-            return True
-        fcntl.lockf(self._probe, fcntl.LOCK_UN)
-        return False
-
-    def _close_reader(self):
-        """Close the read-only database, or, while analysts' queries still run on
-        it, leave it to the last of them to close."""
-        if self._ro is not None:
-            reader, self._ro = self._ro, None
-            reader.conn.close()  # the explorer's: only used under the lock
-            reader.retired = True
-            if reader.users == 0:
-                reader.db.close()
-
-    @contextmanager
-    def writing(self):
-        """Hold the write lock for the block (re-entrant); released at its end."""
-        with self._lock:
-            if self._rw is None:
-                db, conn = self._open(read_only=False)
-                self._rw = (db, conn)
-            self._rw_depth += 1
-            try:
-                yield self._rw[1]
-            finally:
-                self._rw_depth -= 1
-                if self._rw_depth == 0:
-                    db, conn = self._rw
-                    self._rw = None
-                    conn.close()
-                    db.close()
 
     def close(self) -> None:
         with self._lock:
@@ -230,7 +73,16 @@ class LadybugStore(LadybugWrites, Store):
             try:
                 res = conn.execute(cypher, params or {})
             except RuntimeError as e:
-                raise QueryError(str(e), params=params) from e
+                if "buffer pool is full" not in str(e):
+                    raise QueryError(str(e), params=params) from e
+                # The plans the connection keeps hold buffer-pool pages (a
+                # neighbourhood's dozen statements filled 64 MB): forget them, retry.
+                _replan(conn)
+                gc.collect()
+                try:
+                    res = conn.execute(cypher, params or {})
+                except RuntimeError as e2:
+                    raise QueryError(str(e2), params=params) from e2
             return res.get_column_names(), [_convert_row(r) for r in _all(res)]
 
     def analyst_query(self, cypher, params, *, limit, timeout_s):
@@ -274,42 +126,13 @@ class LadybugStore(LadybugWrites, Store):
                                      "labels": labels, "limit": limit * 4})
         return [row[0] for row in rows]
 
-    # LadybugDB plans `UNWIND $keys AS k MATCH (a {key: k})-[r]-(b)` as a hash
-    # join against the whole pattern: every relationship of the type is read,
-    # and returning whole nodes filled the buffer pool at 100,000 persons;
-    # `a.key IN $keys` scans the label. A single key is an index lookup (a
-    # fraction of a millisecond), so neighbourhoods are read one node at a time.
-    def expand(self, nodes, labels=(), rel_types=(), cap=DEFAULT_CAP, order=DEFAULT_ORDER,
-               priority=()):
-        labels, rel_types = schema.check_labels(labels), schema.check_rel_types(rel_types)
-        check_order(order)
-        sub = Subgraph()
-        for n in nodes:
-            lb = schema.label(n.label)
-            hops = self._hops_of(lb, n.key, labels, rel_types)
-            total = sum(c for _, c in hops)
-            if total > cap:
-                rows = self._top_neighbours(lb, n.key, [h for h, _ in hops], cap, order,
-                                            priority, total)
-                sub.left_out[n.id] = total - cap
-                sub.left_out_by_type[n.id] = left_out_by_type(
-                    {f"{h.pattern.split(':')[1].split(']')[0]}>{h.far}": c for h, c in hops},
-                    rows)
-            else:
-                rows = []
-                for h, _ in hops:
-                    rows += self.read(f"MATCH (a:{lb.name} {{{lb.key}: $key}}) "
-                                      f"MATCH (a){h.pattern} RETURN a, r, b", {"key": n.key})[1]
-            self._add_rows(sub, rows)
-        return sub
+    # Returning whole neighbour nodes made the engine read every column of every
+    # table the far end may be in (3x slower for a flight's travellers) and sort
+    # whole rows before a LIMIT (0.9 s on a 70,000-person country): rows return
+    # the far node's ref, and the nodes are then read by key.
+    far_expr = f"b.{REF}"
 
-    def _first_rows(self, lb, key, pattern, where, params, sort, cap):
-        # Sorting whole neighbour rows before the LIMIT reads every neighbour's
-        # properties (0.9 s on a 70,000-person country): sort on the ref alone,
-        # then read the chosen nodes by key.
-        rows = self.read(f"MATCH (a:{lb.name} {{{lb.key}: $key}}) MATCH (a){pattern}{where} "
-                         f"RETURN a, r, b.{REF} ORDER BY {sort} LIMIT $cap",
-                         {**params, "key": key, "cap": cap})[1]
+    def _far_nodes(self, rows):
         nodes = get_many(self, [ref for _a, _r, ref in rows])
         out = []
         for a, r, ref in rows:
@@ -320,29 +143,15 @@ class LadybugStore(LadybugWrites, Store):
                 out.append((a, edge, nodes[ref]))
         return out
 
-    def degrees(self, label_name, keys, labels=(), rel_types=()):
-        labels, rel_types = schema.check_labels(labels), schema.check_rel_types(rel_types)
-        lb = schema.label(label_name)
-        pattern, where, params = self._hop_pattern(labels, rel_types)
-        out = {}
-        for k in keys:
-            rows = self.read(f"MATCH (a:{lb.name} {{{lb.key}: $key}}) MATCH (a){pattern}{where} "
-                             f"RETURN count(r)", {**params, "key": k})[1]
-            if rows and rows[0][0]:
-                out[k] = rows[0][0]
-        return out
-
-    def _hops_of(self, lb, key, labels, rel_types) -> list[tuple[Hop, int]]:
-        """The (type, far label) patterns that hold neighbours of one node, with
-        how many each holds."""
-        pattern, where, params = self._hop_pattern(labels, rel_types)
-        rows = self.read(f"MATCH (a:{lb.name} {{{lb.key}: $key}}) MATCH (a){pattern}{where} "
-                         f"RETURN label(r), label(b), count(*)", {**params, "key": key})[1]
+    def _small_rows(self, lb, counts, labels):
+        # One node and one (type, far label) a statement, both named: the cached
+        # plan is a key look-up and a walk of that node's relationships, where a
+        # statement over many keys read the far nodes again by key (35 % slower).
         out = []
-        for rtype, far, count in sorted(rows):
-            # Names read back from the store are checked before they reach Cypher.
-            rt, fb = schema.rel_type(rtype), schema.label(far)
-            out.append((Hop(f"-[r:{rt.name}]-(b:{fb.name})", "", {}, fb.name), count))
+        for k, c in counts.items():
+            for t, far in sorted(c):
+                out += self.read(f"MATCH (a:{lb.name} {{{lb.key}: $key}}) "
+                                 f"MATCH (a)-[r:{t}]-(b:{far}) RETURN a, r, b", {"key": k})[1]
         return out
 
     def seizure_links(self):
@@ -353,156 +162,19 @@ class LadybugStore(LadybugWrites, Store):
             sig = self._signature()
             if self._seizures is not None and self._seizures[0] == sig:
                 return self._seizures[1]
-            sz = schema.label("Seizure")
+            sz = schema.L.Seizure
             out: dict[str, set[str]] = {}
             for (key,) in self.read(f"MATCH (s:{sz.name}) RETURN s.{sz.key}")[1]:
                 for (ref,) in self.read(
-                        f"MATCH (s:{sz.name} {{{sz.key}: $k}}) MATCH (s)-[:INVOLVES]->(n) "
-                        f"RETURN n.{REF}", {"k": key})[1]:
+                        f"MATCH (s:{sz.name} {{{sz.key}: $k}}) "
+                        f"MATCH (s)-[:{schema.R.INVOLVES.name}]->(n) RETURN n.{REF}",
+                        {"k": key})[1]:
                     out.setdefault(ref, set()).add(schema.make_ref(sz.name, key))
             self._seizures = (sig, out)
             return out
 
-    # --- search index -------------------------------------------------------
-    def find_terms(self, groups, labels, cap):
-        if self._index_trusted():
-            return self._index.find(groups, labels, cap)
-        return super().find_terms(groups, labels, cap)
-
-    def rebuild_search_index(self) -> int:
-        """Read every node's search text from the store into the index, anew."""
-        with self._lock:
-            parts = []
-            for lb in schema.LABELS:
-                _, rows = self.read(f"MATCH (n:{lb.name}) RETURN n.{lb.key}, n.{SEARCH}")
-                parts.append((lb.name, [(schema.make_ref(lb.name, k), st) for k, st in rows]))
-            self._index.replace_all(parts)
-            self._index_sig = None
-            return sum(len(rows) for _, rows in parts)
-
-    def _index_trusted(self) -> bool:
-        """Whether the index agrees with the store; rebuilt here when it does not
-        and no other process is writing (then the caller scans instead)."""
-        with self._lock:
-            sig = self._signature()
-            if self._rw is None and sig == self._index_sig and not self._index.dirty():
-                return True
-            if not self._index.dirty() and self._index.counts() == self._node_counts():
-                self._index_sig = sig
-                return True
-            if self._writer_active():
-                return False
-            self.rebuild_search_index()
-            self._index_sig = self._signature()
-            return True
-
-    def _node_counts(self) -> dict[str, int]:
-        out = {}
-        for lb in schema.LABELS:
-            n = self.read(f"MATCH (n:{lb.name}) RETURN count(n)")[1][0][0]
-            if n:
-                out[lb.name] = n
-        return out
-
-    def _index_begin(self) -> None:
-        """Before a node write (the write lock held): bring a stale index up to
-        date, then mark it dirty until the write's rows are in it."""
-        if self._index.dirty():
-            self.rebuild_search_index()
-        self._index.mark_dirty()
-
     def _search_filled(self, lb, table: pa.Table) -> pa.Table:
         return _fill_search(lb, table)
-
-
-# --- helpers ------------------------------------------------------------------
-class _Reader:
-    """One read-only open of the database: the explorer's connection (used under
-    the store's lock) and how many analysts' queries run on it outside the lock."""
-
-    def __init__(self, sig, db, conn):
-        self.sig, self.db, self.conn = sig, db, conn
-        self.users = 0
-        self.retired = False  # replaced: closed when its last query ends
-
-
-# Read-only mode stops writes to the graph, but LadybugDB still lets a read-only
-# connection read and write files of the host (LOAD FROM, COPY TO), install
-# extensions, change settings or checkpoint, and it runs every statement of
-# "A; B". So the engine prepares the text (one statement only: it refuses to
-# prepare several), the plan of that one statement is judged against the
-# allow-list of read operators, and then the prepared statement itself runs.
-def _run_judged(conn, cypher: str, params: dict, limit: int) -> QueryResult:
-    stmt = _prepare(conn, cypher, cypher, params)
-    try:
-        plan = _prepare(conn, "EXPLAIN " + cypher, cypher, params)
-        try:
-            judge_ladybug_plan(_plan_text(_execute(conn, plan, cypher, params)))
-        finally:
-            plan.close()
-        res = _execute(conn, stmt, cypher, params)
-        if isinstance(res, list):
-            raise ReadOnlyError("refused: analysts' queries are read-only, one statement at a "
-                                "time", params=params)
-        rows = []
-        while res.has_next() and len(rows) <= limit:
-            rows.append(_convert_row(res.get_next()))
-        return QueryResult(res.get_column_names(), rows[:limit], len(rows) > limit)
-    except RuntimeError as e:
-        raise QueryError(str(e), params=params) from e
-    finally:
-        stmt.close()
-
-
-def _prepare(conn, text: str, cypher: str, params: dict) -> PreparedStatement:
-    stmt = PreparedStatement(conn, text, params)
-    if stmt.is_success():
-        return stmt
-    msg = stmt.get_error_message()
-    stmt.close()
-    # First what may be shown: the message can quote a host file's lines.
-    files, shown = judged_message(msg, cypher, params)
-    if files:
-        raise ReadOnlyError(shown, params=params)
-    if "multiple statements" in msg:
-        raise ReadOnlyError("refused: analysts' queries are read-only, one statement at a time "
-                            "(the text holds several)", params=params)
-    if "read-only database" in msg:
-        raise ReadOnlyError(f"refused: analysts' queries are read-only and this one writes "
-                            f"({shown})", params=params)
-    raise QueryError(shown, params=params)
-
-
-def _execute(conn, stmt: PreparedStatement, cypher: str, params: dict):
-    try:
-        return conn.execute(stmt, params)
-    except RuntimeError as e:
-        # Only a plan already judged runs, so the engine's words are about the graph.
-        raise QueryError(str(e), params=params) from e
-
-
-def _plan_text(res) -> str:
-    rows = _all(res)
-    if len(rows) != 1 or len(rows[0]) != 1:
-        raise ReadOnlyError("refused: the query's plan could not be read, so it is not run")
-    return str(rows[0][0])
-
-
-def _replay_log(path) -> None:
-    try:
-        db = ladybug.Database(str(path), read_only=False, buffer_pool_size=_WRITE_BUFFER)
-        db.close()
-    except RuntimeError:
-        pass  # a live writer holds the lock: it will finish its own checkpoint
-
-
-def _all(res):
-    if isinstance(res, list):
-        res = res[-1]
-    out = []
-    while res.has_next():
-        out.append(res.get_next())
-    return out
 
 
 def _fill_search(lb, table: pa.Table) -> pa.Table:
@@ -515,72 +187,3 @@ def _fill_search(lb, table: pa.Table) -> pa.Table:
     filled = pc.coalesce(col, search_column(cols, null_is_empty=True))
     i = table.schema.get_field_index(SEARCH)
     return table.set_column(i, SEARCH, filled)
-
-
-def _plain_props(d: dict) -> dict:
-    return {k: v for k, v in d.items() if not k.startswith("_") and v is not None}
-
-
-def _convert_row(row):
-    ids: dict = {}
-    for v in row:
-        _collect_nodes(v, ids)
-    return [_convert(v, ids) for v in row]
-
-
-def _collect_nodes(v, ids):
-    if isinstance(v, dict):
-        if "_NODES" in v:
-            for n in v["_NODES"]:
-                _collect_nodes(n, ids)
-        elif "_LABEL" in v and "_SRC" not in v and "_ID" in v:
-            ids[_id(v["_ID"])] = _node(v)
-    elif isinstance(v, list):
-        for x in v:
-            _collect_nodes(x, ids)
-
-
-def _id(d) -> tuple:
-    return (d["table"], d["offset"])
-
-
-def _node(d) -> Node:
-    lb = schema.label(d["_LABEL"])
-    return Node(lb.name, d[lb.key], _plain_props(d))
-
-
-def _convert(v, ids):
-    if isinstance(v, dict):
-        if "_NODES" in v:
-            nodes = tuple(ids[_id(n["_ID"])] for n in v["_NODES"])
-            edges = tuple(_convert(r, ids) for r in v["_RELS"])
-            return Path(*_orient(nodes, edges))
-        if "_SRC" in v and "_LABEL" in v:
-            src, dst = ids.get(_id(v["_SRC"])), ids.get(_id(v["_DST"]))
-            return Edge(src.id if src else "?", dst.id if dst else "?", v["_LABEL"],
-                        _plain_props(v))
-        if "_LABEL" in v and "_ID" in v:
-            return ids.get(_id(v["_ID"])) or _node(v)
-        return {k: _convert(x, ids) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_convert(x, ids) for x in v]
-    if isinstance(v, Decimal):
-        # sum() over INT64 is INT128 here, which arrives as a Decimal; Neo4j
-        # and JSON want a plain number.
-        return int(v) if v == v.to_integral_value() else float(v)
-    return v
-
-
-def _orient(nodes, edges):
-    """Path nodes in walking order from the first node (the engine may list them
-    in storage order for undirected patterns)."""
-    if not edges or len(nodes) != len(edges) + 1:
-        return nodes, edges
-    by_id = {n.id: n for n in nodes}
-    walk = [nodes[0]]
-    for e in edges:
-        cur = walk[-1].id
-        nxt = e.target if e.source == cur else e.source
-        walk.append(by_id.get(nxt, walk[-1]))
-    return tuple(walk), edges
-

@@ -24,6 +24,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from graph.core import schema
+from graph.core.keyed import by_keys
 from graph.core.model import Node
 from graph.core.text import MAX_TOKEN, compact, tokens
 
@@ -268,9 +269,7 @@ def get_many(store, refs) -> dict[str, Node]:
         by_label.setdefault(schema.label(label).name, []).append(key)
     out: dict[str, Node] = {}
     for label, keys in by_label.items():
-        lb = schema.label(label)
-        _, rows = store.read(f"UNWIND $keys AS k MATCH (n:{lb.name} {{{lb.key}: k}}) RETURN n",
-                             {"keys": keys})
+        rows = by_keys(lambda q, p: store.read(q, p)[1], schema.label(label), keys, "n")
         out.update((row[0].id, row[0]) for row in rows)
     return out
 

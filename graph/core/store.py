@@ -1,33 +1,36 @@
 """The store interface, and the explorer operations written once over it.
 
 A store implements a handful of primitives (read, upsert, paths); search,
-neighbours, get and counts are written here once in the Cypher both engines
-share, with the few dialect differences passed in by the store
-(`label_expr`, `type_expr`). Labels, relationship types and property names come
+get, summary and counts are written here once in the Cypher both engines
+share, neighbourhoods in graph/core/neighbourhood.py, with the few dialect
+differences passed in by the store as hooks (`label_expr`, `type_expr`,
+`far_expr`/`_far_nodes`, `_small_rows`). Labels, relationship types and property names come
 only from the schema; values travel only as parameters.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from graph.core import schema
 from graph.core.errors import NotFound, SchemaError
-from graph.core.model import Node, Path, QueryResult, Subgraph
+from graph.core.keyed import by_keys
+from graph.core.model import Node, Path, QueryResult
+from graph.core.neighbourhood import (  # noqa: F401 - re-exported: callers import them here
+    DEFAULT_CAP,
+    DEFAULT_ORDER,
+    ORDERS,
+    Hop,
+    Neighbourhood,
+    check_order,
+    left_out_by_type,
+)
 from graph.core.schema import REF, SEARCH, SOURCE
-from graph.core.search import SearchResult, scan_conditions, seizure_links
+from graph.core.search import SearchResult, scan_conditions
 from graph.core.search import search as ranked_search
 from graph.core.text import search_text
 
-DEFAULT_CAP = 50  # neighbours shown per node before "N more"
-ORDERS = ("risk", "most", "least", "newest", "key")
-DEFAULT_ORDER = "risk"
-# Above this many relationships of one hub, the "risk" order ranks the rest (after
-# seized and priority ones) by key instead of reading every neighbour's degree.
-RISK_DEGREES = 300
 DEFAULT_ROW_LIMIT = 1000
 DEFAULT_TIMEOUT_S = 30
 
@@ -47,7 +50,7 @@ class WriteCounts:
         self.missing += other.missing
 
 
-class Store(ABC):
+class Store(Neighbourhood, ABC):
     """What every store offers. Subclasses implement the abstract primitives."""
 
     kind = "abstract"
@@ -131,14 +134,8 @@ class Store(ABC):
         return rows[0][0]
 
     def existing_keys(self, label_name: str, keys) -> set[str]:
-        lb = schema.label(label_name)
-        keys = sorted(set(keys))
-        found: set[str] = set()
-        for i in range(0, len(keys), 20000):
-            _, rows = self.read(f"UNWIND $keys AS k MATCH (n:{lb.name} {{{lb.key}: k}}) RETURN k",
-                                {"keys": keys[i:i + 20000]})
-            found.update(r[0] for r in rows)
-        return found
+        rows = by_keys(lambda q, p: self.read(q, p)[1], schema.label(label_name), keys, "k")
+        return {k for k, in rows}
 
     def exists(self, ref: str) -> bool:
         try:
@@ -203,228 +200,6 @@ class Store(ABC):
                                 d["direction"]))
         return out
 
-    def neighbours(self, ref: str, hops: int = 1, labels=None, rel_types=None,
-                   cap: int = DEFAULT_CAP, order: str = DEFAULT_ORDER,
-                   priority=(), through_hubs: bool = False) -> Subgraph:
-        """The neighbourhood of `ref` to `hops` hops. A node with more than `cap`
-        neighbours contributes the `cap` that `order` puts first and records how
-        many were left out (`priority`: refs the "risk" order puts first after
-        seized ones, e.g. the watchlist's hits). Hubs the schema marks
-        `traverse=False` (countries, HS codes, customs offices) met on the way are
-        shown but not stepped through unless `through_hubs`: all their neighbours
-        count as left out, as in the entity_360 query."""
-        if hops < 1:
-            raise SchemaError("hops must be at least 1")
-        labels, rel_types = schema.check_labels(labels), schema.check_rel_types(rel_types)
-        start = self.get(ref)
-        sub = Subgraph()
-        sub.add_node(start)
-        frontier, seen, hubs = [start], {start.id}, []
-        for hop in range(hops):
-            found = self.expand(frontier, labels, rel_types, cap, order, priority)
-            frontier = []
-            for n in found.nodes.values():
-                if n.id not in seen:
-                    seen.add(n.id)
-                    frontier.append(n)
-            sub.merge(found)
-            if not through_hubs and hop + 1 < hops:
-                hubs += [n for n in frontier if not schema.label(n.label).traverse]
-                frontier = [n for n in frontier if schema.label(n.label).traverse]
-        for hub in hubs:
-            self._note_unexpanded(sub, hub, labels, rel_types)
-        return sub
-
-    def _note_unexpanded(self, sub: Subgraph, hub: Node, labels, rel_types) -> None:
-        """Record as left out the neighbours of a hub that was not stepped through."""
-        totals = self._type_counts(schema.label(hub.label), hub.key, labels, rel_types)
-        shown = [(None, e, sub.nodes[e.target if e.source == hub.id else e.source])
-                 for e in sub.edges.values() if hub.id in (e.source, e.target)]
-        left = sum(totals.values()) - len(shown)
-        if left > 0:
-            sub.left_out[hub.id] = left
-            sub.left_out_by_type[hub.id] = left_out_by_type(totals, shown)
-
-    def expand(self, nodes: list[Node], labels=(), rel_types=(), cap: int = DEFAULT_CAP,
-               order: str = DEFAULT_ORDER, priority=()) -> Subgraph:
-        """One hop out of `nodes`: neighbours and the edges to them, capped per node.
-        order: "risk" (linked to a seizure, then in `priority`, then most connected),
-        "most" / "least" connected first, "newest" first, "key" (stable)."""
-        labels, rel_types = schema.check_labels(labels), schema.check_rel_types(rel_types)
-        check_order(order)
-        sub = Subgraph()
-        by_label: dict[str, list[str]] = defaultdict(list)
-        for n in nodes:
-            by_label[n.label].append(n.key)
-        for label_name, keys in by_label.items():
-            lb = schema.label(label_name)
-            hops = self._hop_variants(label_name, labels, rel_types)
-            degree = self.degrees(label_name, keys, labels, rel_types)
-            small = [k for k in keys if degree.get(k, 0) <= cap]
-            for pattern, where, params, _far in hops if small else ():
-                _, rows = self.read(
-                    f"UNWIND $keys AS k MATCH (a:{lb.name} {{{lb.key}: k}}){pattern}{where} "
-                    f"RETURN a, r, b", {**params, "keys": small})
-                self._add_rows(sub, rows)
-            for k in keys:
-                if degree.get(k, 0) > cap:
-                    rows = self._top_neighbours(lb, k, hops, cap, order, priority, degree[k])
-                    self._add_rows(sub, rows)
-                    ref = schema.make_ref(lb.name, k)
-                    sub.left_out[ref] = degree[k] - cap
-                    sub.left_out_by_type[ref] = left_out_by_type(
-                        self._type_counts(lb, k, labels, rel_types), rows)
-        return sub
-
-    def degrees(self, label_name: str, keys: list[str], labels=(), rel_types=()) -> dict[str, int]:
-        lb = schema.label(label_name)
-        out: dict[str, int] = defaultdict(int)
-        for pattern, where, params, _far in self._hop_variants(label_name, labels, rel_types):
-            # One query per pattern: a UNION ALL of them exhausted LadybugDB's buffer pool.
-            _, rows = self.read(
-                f"UNWIND $keys AS k MATCH (a:{lb.name} {{{lb.key}: k}}){pattern}{where} "
-                f"RETURN k, count(r)", {**params, "keys": list(keys)})
-            for k, c in rows:
-                out[k] += c
-        return dict(out)
-
-    def _risk_of_many(self, lb, key, hops, cap, priority):
-        """The "risk" order on a hub with many neighbours, without reading them all:
-        the few refs that rank first (linked to a seizure, a seizure, or in
-        `priority`) are looked up by key and joined to the hub in the engine; the
-        rest come in key order."""
-        links = seizure_links(self)
-        hub_ref = schema.make_ref(lb.name, key)
-        hub = links.get(hub_ref, set()) | ({hub_ref} if lb.name == _SEIZURE else set())
-        wanted = set(priority or ())
-
-        def rank(ref):
-            tier = 0 if ref in hub or links.get(ref, set()) & hub else (
-                1 if ref in links or ref.startswith(f"{_SEIZURE}:") else 2)
-            return tier, ref not in wanted, ref
-        seizures = {r for r, in self.read(f"MATCH (s:{_SEIZURE}) RETURN s.{REF}")[1]}
-        by_label: dict[str, list[str]] = defaultdict(list)
-        for ref in sorted(set(links) | seizures | wanted):
-            if ref != hub_ref:
-                fb, bkey = schema.parse_ref(ref)
-                by_label[fb.name].append(bkey)
-        start = f"MATCH (a:{lb.name} {{{lb.key}: $key}}) "
-        special = []
-        for far_name, bkeys in by_label.items():
-            fb = schema.label(far_name)
-            for pattern, where, params, far in hops:
-                if far not in (None, fb.name):
-                    continue
-                # Filtered in the engine while it walks the hub's relationships: a
-                # key look-up of the few `b` joined to the hub scans (LadybugDB 0.22).
-                cond = f"b.{fb.key} IN $bkeys"
-                if far is None:
-                    cond += f" AND {self.label_expr('b')} = $far"
-                cond = f"{where} AND {cond}" if where else f" WHERE {cond}"
-                special += self.read(f"{start}MATCH (a){pattern}{cond} RETURN a, r, b",
-                                     {**params, "key": key, "bkeys": bkeys, "far": fb.name})[1]
-        first = sorted({row[2].id for row in special}, key=rank)[:cap]
-        place = {ref: i for i, ref in enumerate(first)}
-        rows = sorted((row for row in special if row[2].id in place),
-                      key=lambda row: (place[row[2].id], str(row[1].id)))
-        rest = []
-        if len(first) < cap:
-            for pattern, where, params, _far in hops:
-                rest += self._first_rows(lb, key, pattern, where, params, f"b.{REF}", cap)
-            rest = sorted((row for row in rest if row[2].id not in place),
-                          key=lambda row: (row[2].id, str(row[1].id)))
-        return (rows + rest)[:cap]
-
-    def _first_rows(self, lb, key, pattern, where, params, sort, cap):
-        """(a, r, b) of one node's first `cap` neighbours through one pattern, in
-        `sort` order."""
-        return self.read(f"MATCH (a:{lb.name} {{{lb.key}: $key}}) MATCH (a){pattern}{where} "
-                         f"RETURN a, r, b ORDER BY {sort} LIMIT $cap",
-                         {**params, "key": key, "cap": cap})[1]
-
-    def _type_counts(self, lb, key, labels, rel_types) -> dict[str, int]:
-        """"TYPE>Label" -> how many relationships join one node to such neighbours."""
-        pattern, where, params = self._hop_pattern(labels, rel_types)
-        _, rows = self.read(
-            f"MATCH (a:{lb.name} {{{lb.key}: $key}}) MATCH (a){pattern}{where} "
-            f"RETURN {self.type_expr('r')}, {self.label_expr('b')}, count(*)",
-            {**params, "key": key})
-        return {f"{t}>{far}": int(c) for t, far, c in rows}
-
-    def _top_neighbours(self, lb, key, hops, cap, order, priority=(), degree=0):
-        """The `cap` neighbours of one busy node (`degree` relationships) that
-        `order` puts first."""
-        rows = []
-        if order == "risk" and degree > RISK_DEGREES:
-            return self._risk_of_many(lb, key, hops, cap, priority)
-        if order in ("most", "least", "risk"):
-            # Rank candidates in Python; done in steps so the Cypher stays in
-            # the subset both engines share.
-            start = f"MATCH (a:{lb.name} {{{lb.key}: $key}}) MATCH (a)"
-            found = []
-            for pattern, where, params, _far in hops:
-                found += self.read(f"{start}{pattern}{where} RETURN a, r, b",
-                                   {**params, "key": key})[1]
-            nodes = {row[2].id: row[2] for row in found}
-            deg: dict[str, int] = {}
-            if order != "risk" or len(nodes) <= RISK_DEGREES:
-                for lname in {n.label for n in nodes.values()}:
-                    ks = [n.key for n in nodes.values() if n.label == lname]
-                    for k, c in self.degrees(lname, ks).items():
-                        deg[schema.make_ref(lname, k)] = c
-            if order == "risk":
-                links = seizure_links(self)
-                hub = links.get(schema.make_ref(lb.name, key), set())
-                wanted = set(priority or ())
-
-                def seized(n) -> int:
-                    """0: shares a seizure with the hub (or is one of its seizures);
-                    1: linked to another seizure; 2: neither."""
-                    if n.id in hub or links.get(n.id, set()) & hub:
-                        return 0
-                    return 1 if n.id in links or n.label == _SEIZURE else 2
-
-                rank = lambda n: (seized(n), n.id not in wanted,  # noqa: E731
-                                  -deg.get(n.id, 0), n.id)
-            else:
-                sign = -1 if order == "most" else 1
-                rank = lambda n: (sign * deg.get(n.id, 0), n.id)  # noqa: E731
-            chosen = sorted(nodes.values(), key=rank)[:cap]
-            place = {n.id: i for i, n in enumerate(chosen)}
-            rows = [row for row in found if row[2].id in place]
-            rows.sort(key=lambda row: (place[row[2].id], str(row[1].id)))
-            return rows[:cap]
-        for pattern, where, params, far in hops:
-            sort = "b.ref"
-            if order == "newest":
-                # A node's date lives in a label-specific property; coalesce covers
-                # them (only the far label's own, when the pattern names it).
-                dated = [f"b.{x.dated}" for x in _DATED if far in (None, x.name)] + ["''"]
-                sort = "coalesce(" + ", ".join(dated) + ") DESC, b.ref"
-            rows += self._first_rows(lb, key, pattern, where, params, sort, cap)
-        if len(hops) > 1:  # each pattern gave its first `cap`: the same order over all
-            rows.sort(key=lambda row: _order_key(row[2], order))
-        return rows[:cap]
-
-    def _hop_variants(self, label_name: str, labels, rel_types) -> list[Hop]:
-        """The patterns for one hop out of a `label_name` node: one over every type
-        here; a store may split it."""
-        return [Hop(*self._hop_pattern(labels, rel_types))]
-
-    def _hop_pattern(self, labels, rel_types) -> tuple[str, str, dict]:
-        types = ":" + "|".join(rel_types) if rel_types else ""
-        where, params = "", {}
-        if labels:
-            where = f" WHERE {self.label_expr('b')} IN $labels"
-            params["labels"] = list(labels)
-        return f"-[r{types}]-(b)", where, params
-
-    @staticmethod
-    def _add_rows(sub: Subgraph, rows) -> None:
-        for _a, r, b in rows:
-            sub.add_node(b)
-            sub.add_edge(r)
-
     def paths(self, ref_a: str, ref_b: str, max_hops: int = 4, labels=None, rel_types=None,
               limit: int = 25) -> list[Path]:
         """Shortest paths between two entities, shortest first. Without a label
@@ -455,47 +230,7 @@ class Store(ABC):
         return self.analyst_query(cypher, params or {}, limit=limit, timeout_s=timeout_s)
 
 
-_DATED = [x for x in schema.LABELS if x.dated]
-_SEIZURE, _INVOLVES = schema.label("Seizure").name, schema.rel_type("INVOLVES").name
-
-
-def check_order(order: str) -> str:
-    if order not in ORDERS:
-        raise SchemaError(f"unknown order {order!r}; known: {', '.join(ORDERS)}")
-    return order
-
-
-def left_out_by_type(totals: dict[str, int], rows) -> dict[str, int]:
-    """"TYPE>Label" -> how many of those relationships the cap left out."""
-    shown: dict[str, int] = defaultdict(int)
-    for _a, r, b in rows:
-        shown[f"{r.type}>{b.label}"] += 1
-    out = {k: n - shown.get(k, 0) for k, n in totals.items()}
-    return {k: n for k, n in sorted(out.items()) if n > 0}
-
-
-class Hop(NamedTuple):
-    """One pattern for a hop from `a` to `b`; `far` is the label it gives `b`, if any."""
-    pattern: str
-    where: str
-    params: dict
-    far: str | None = None
-
-
-def _order_key(node: Node, order: str):
-    """Python's form of the ORDER BY in `_top_neighbours`."""
-    if order == "newest":
-        date = next((node.properties[x.dated] for x in _DATED
-                     if node.properties.get(x.dated) is not None), "")
-        return _Desc(date), node.id
-    return node.id
-
-
-class _Desc(str):
-    """A string that sorts in reverse."""
-
-    def __lt__(self, other):
-        return str.__gt__(self, other)
+_SEIZURE, _INVOLVES = schema.L.Seizure.name, schema.R.INVOLVES.name
 
 
 def node_row(label_name: str, key: str, props: dict, source: str) -> dict:

@@ -5,13 +5,7 @@ Users live in one local JSON file in the installation's state folder
 environment), each with a role and an argon2id password hash (argon2-cffi's
 PasswordHasher: salted, never the password itself).
 
-Roles, each allowed what the one before is, and more:
-
-    viewer   explore, search, run read-only queries; personal data masked
-    analyst  also write the duty log, export, decide merges, see personal data
-    admin    also load data, manage users, read the audit trail
-
-`PERMISSIONS` is the one table of who may do what; `can(role, action)` reads it.
+Roles, what each may do (`PERMISSIONS`, `can`) and masking: graph/records/roles.py.
 
 Single-user mode: nobody signs in and the local user, the OS account running the
 process (never a name from the environment), is an admin. It is a recorded
@@ -26,9 +20,7 @@ Fail closed: a users file that is missing once one existed (the anchor file or
 the audit trail beside it says so), unreadable or not a users file refuses
 service with an AuthError; it never means single-user mode.
 
-Password sign-in (`sign_in`) is rate-limited across processes (graph.records.lockout):
-repeated failures lock the name out for a while, even with the right password.
-Failures and lockouts are audited.
+Password sign-in (`sign_in`, rate-limited and audited): graph/records/signin.py.
 
 Identity provider (OIDC) users: an admin registers the e-mail address (or the
 subject id) the provider vouches for, with a role and no password
@@ -45,14 +37,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
-from graph.core import schema
-from graph.core.errors import CustomsGraphError
-from graph.core.schema import REF, SEARCH
 from graph.records.clock import now_utc
 from graph.records.paths import (
     LOG_FILE,
@@ -62,167 +49,32 @@ from graph.records.paths import (
     os_user_name,
     write_json,
 )
+from graph.records.roles import (  # noqa: F401 - re-exported: callers import them here
+    _NAME,
+    MASK,
+    PERMISSIONS,
+    ROLES,
+    AuthError,
+    LockedOut,
+    NotAllowed,
+    User,
+    _key_personal,
+    _user,
+    can,
+    check_role,
+    mask,
+    mask_node,
+    mask_ref,
+    mask_subgraph,
+    require,
+)
+from graph.records.signin import SignIn, _hasher, _oidc_match
 
 ENV_USER = "CUSTOMS_GRAPH_USER"
 ENV_PASSWORD = "CUSTOMS_GRAPH_PASSWORD"
 ENV_NEW_PASSWORD = "CUSTOMS_GRAPH_NEW_PASSWORD"  # for scripts: the password of `users add`
 FILE_NAME = USERS_FILE
 MIN_PASSWORD = 8
-MASK = "[masked]"
-
-ROLES = ("viewer", "analyst", "admin")
-_ALL, _ANALYST, _ADMIN = ROLES, ("analyst", "admin"), ("admin",)
-
-# action -> the roles allowed it; the one table of permissions.
-PERMISSIONS: dict[str, tuple[str, ...]] = {
-    "use": _ALL,  # sign in: who am I, check a case package's manifest
-    "explore": _ALL,  # search, neighbours, paths, timeline, map
-    "query": _ALL,  # saved read-only queries, results masked for viewers
-    "cypher": _ANALYST,  # ad-hoc Cypher: a RETURN p.passport_no would escape any masking
-    "screen": _ANALYST,  # screen a watchlist file: a hit would confirm a passport number
-    "see_personal": _ANALYST,  # unmasked passport numbers, birth dates, phones, emails, addresses
-    "log_read": _ANALYST,  # read the duty log, verify it, hand over
-    "log_write": _ANALYST,  # add duty log entries and corrections
-    "export": _ANALYST,
-    "investigate": _ANALYST,  # save, share, annotate and close investigations
-    "merge": _ANALYST,  # accept or reject entity-resolution merges
-    "load": _ADMIN,  # load data into the graph
-    "bench": _ADMIN,  # benchmarks: empty and reload the stores given
-    "serve": _ADMIN,  # start the app's server from the command line
-    "manage_users": _ADMIN,
-    "audit_read": _ADMIN,
-}
-
-_ACTION_TEXT = {
-    "use": "use customs-graph", "cypher": "run ad-hoc Cypher", "screen": "screen watchlists",
-    "bench": "run benchmarks", "serve": "serve the app",
-    "explore": "explore the graph", "query": "run queries", "see_personal": "see personal data",
-    "log_read": "read the duty log", "log_write": "write duty log entries",
-    "export": "export data", "investigate": "change investigations",
-    "merge": "decide merges", "load": "load data",
-    "manage_users": "manage users", "audit_read": "read the audit trail",
-}
-
-_NAME = re.compile(r"^[\w][\w.@+-]{0,63}$")
-
-
-class AuthError(CustomsGraphError):
-    """Sign-in failed, a role is not allowed an action, or a user change is refused."""
-
-
-class NotAllowed(AuthError):
-    """An action's own access rule refuses this user (an investigation not shared with
-    them): the door records it as refused, like its role check."""
-
-
-class LockedOut(AuthError):
-    """Too many failed sign-ins for a name: refused for now, whatever the password."""
-
-
-@dataclass(frozen=True)
-class User:
-    name: str
-    role: str
-    local: bool = False  # single-user mode: the local user, nobody signed in
-    oidc: bool = False  # signs in through the identity provider, has no password
-
-    def can(self, action: str) -> bool:
-        return can(self.role, action)
-
-    def to_json(self) -> dict:
-        return {"name": self.name, "role": self.role, "single_user_mode": self.local,
-                "sign_in": "oidc" if self.oidc else "password"}
-
-
-# --- permissions ----------------------------------------------------------------------
-def check_role(role: str) -> str:
-    r = (role or "").strip().lower()
-    if r not in ROLES:
-        raise AuthError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
-    return r
-
-
-def can(role: str, action: str) -> bool:
-    """Whether `role` may do `action` (a key of PERMISSIONS)."""
-    if action not in PERMISSIONS:
-        raise AuthError(f"unknown action {action!r}; known: {', '.join(PERMISSIONS)}")
-    return check_role(role) in PERMISSIONS[action]
-
-
-def require(user: User, action: str) -> User:
-    """`user` if allowed `action`, else AuthError saying who may."""
-    if not can(user.role, action):
-        roles = " or ".join(PERMISSIONS[action])
-        raise AuthError(f"{user.name} ({user.role}) may not {_ACTION_TEXT[action]}: "
-                        f"the {roles} role is needed")
-    return user
-
-
-# --- masking --------------------------------------------------------------------------
-def _key_personal(lb) -> bool:
-    """Whether a label's key is personal data: a personal property itself (a phone
-    number), or made from the personal property the label is shown by (an
-    address's key is its text, folded)."""
-    return lb.key in lb.personal or lb.caption in lb.personal
-
-
-def _personal(label_name: str | None) -> set[str]:
-    labels = [schema.label(label_name)] if label_name else list(schema.LABELS)
-    out: set[str] = set()
-    for lb in labels:
-        out.update(lb.personal)
-        if _key_personal(lb):  # the key is personal: so are the ref and the search text
-            out.update((lb.key, REF, SEARCH))
-        if set(lb.search) & set(lb.personal):
-            out.add(SEARCH)
-    return out
-
-
-def mask(node_properties: dict, role: str, label: str | None = None) -> dict:
-    """A copy of a node's properties with personal data (schema Label.personal)
-    masked unless `role` may see it. The label comes from `label`, else from the
-    properties' "ref"; unknown: every label's personal properties are masked."""
-    props = dict(node_properties or {})
-    if can(role, "see_personal"):
-        return props
-    if label is None and isinstance(props.get(REF), str) and ":" in props[REF]:
-        label = props[REF].split(":", 1)[0]
-    try:
-        hidden = _personal(label)
-    except CustomsGraphError:
-        hidden = _personal(None)
-    return {k: (MASK if k in hidden and v not in (None, "") else v) for k, v in props.items()}
-
-
-def mask_ref(ref: str, role: str) -> str:
-    """"Phone:+84…" -> "Phone:[masked]" for a role that may not see personal data."""
-    if can(role, "see_personal") or ":" not in str(ref):
-        return ref
-    name = ref.split(":", 1)[0]
-    try:
-        lb = schema.label(name)
-    except CustomsGraphError:
-        return ref
-    return f"{name}:{MASK}" if _key_personal(lb) else ref
-
-
-def mask_node(node, role: str):
-    """The Node with masked properties (its key and id are left for identity: show
-    `mask_ref(node.id, role)` where the id is displayed)."""
-    from graph.core.model import Node
-
-    if can(role, "see_personal"):
-        return node
-    return Node(node.label, node.key, mask(node.properties, role, node.label))
-
-
-def mask_subgraph(sub, role: str):
-    from graph.core.model import Subgraph
-
-    if can(role, "see_personal"):
-        return sub
-    return Subgraph({i: mask_node(n, role) for i, n in sub.nodes.items()}, dict(sub.edges),
-                    dict(sub.left_out), dict(sub.left_out_by_type))
 
 
 # --- the users file -------------------------------------------------------------------
@@ -245,21 +97,6 @@ def local_user() -> User:
     return User(local_user_name(), "admin", local=True)
 
 
-def _hasher():
-    from argon2 import PasswordHasher
-
-    return PasswordHasher()
-
-
-_DUMMY_HASH: list[str] = []
-
-
-def _dummy_hash() -> str:
-    if not _DUMMY_HASH:
-        _DUMMY_HASH.append(_hasher().hash("not anybody's password"))
-    return _DUMMY_HASH[0]
-
-
 def check_name(name: str) -> str:
     n = (name or "").strip()
     if not _NAME.match(n):
@@ -273,11 +110,7 @@ def check_password(password: str | None) -> str:
     return password
 
 
-def _user(name: str, entry: dict) -> User:
-    return User(name, entry.get("role", "viewer"), oidc=bool(entry.get("oidc")))
-
-
-class UserStore:
+class UserStore(SignIn):
     """The users file. Reads it on every call, so several processes stay in step;
     every change reads, changes and replaces it (atomically, readable by its
     owner only) under one exclusive lock, so concurrent changes are never lost."""
@@ -540,122 +373,11 @@ class UserStore:
             entry["changed"] = now_utc()
             return _user(name, entry)
 
-    # --- sign-in ----------------------------------------------------------------------------
-    @property
-    def lockouts(self):
-        from graph.records.lockout import FILE_NAME as LOCKOUT_FILE
-        from graph.records.lockout import Lockouts
-
-        return Lockouts(self.path.with_name(LOCKOUT_FILE))
-
-    def sign_in(self, name: str, password: str, *, where: str = "cli") -> User:
-        """The user, if the password is theirs and the name is not locked out; else
-        AuthError (LockedOut while locked). Every failure and lockout is audited
-        (action sign_in, ok false, reason); a success too, except the command
-        line's, which signs in once a command (the command's own record names
-        the user)."""
-        from graph.records.lockout import MAX_FAILURES, Unreadable
-
-        name = (name or "").strip()
-        shown = name[:200] or "?"
-        locks = self.lockouts
-        countable = bool(_NAME.match(name))  # other names exist nowhere: nothing to count
-        base = {"method": "password", "where": where}
-        try:
-            until = locks.begin(name) if countable else None
-        except (Unreadable, OSError) as e:
-            self._audit("sign_in", shown, {**base, "ok": False, "reason": str(e)})
-            raise AuthError(f"{e}: refusing sign-in") from None
-        if until:
-            why = f"locked out until {until} after {MAX_FAILURES} failed sign-ins"
-            self._audit("sign_in", shown, {**base, "ok": False, "reason": why})
-            raise LockedOut(f"too many failed sign-ins for {name!r}: refused until {until} "
-                            "UTC")
-        try:
-            u = self._check_password(name, password)
-        except AuthError as e:
-            locked = locks.failed(name) if countable else None
-            self._audit("sign_in", shown, {**base, "ok": False, "reason": str(e),
-                                           **({"locked_until": locked} if locked else {})})
-            if locked:
-                raise LockedOut(f"{e}; {MAX_FAILURES} failed sign-ins: {name!r} is refused "
-                                f"until {locked} UTC") from None
-            raise
-        locks.succeeded(name)
-        if where != "cli":
-            self._audit("sign_in", u.name, {**base, "ok": True})
-        return u
-
-    def authenticate(self, name: str, password: str) -> User:
-        """`sign_in` from the command line: locked out after repeated failures."""
-        return self.sign_in(name, password, where="cli")
-
-    def _check_password(self, name: str, password: str) -> User:
-        """The user, if the password is theirs; else AuthError (the same message
-        whether the name or the password is wrong, and about as slow)."""
-        from argon2.exceptions import InvalidHashError, VerificationError
-
-        name = (name or "").strip()
-        u = self._load().get(name)
-        stored = (u or {}).get("password_hash")
-        ph = _hasher()
-        try:
-            ph.verify(stored or _dummy_hash(), password or "")
-        except (VerificationError, InvalidHashError):
-            raise AuthError("wrong user name or password") from None
-        if not stored:  # no such user, or one of the identity provider's
-            raise AuthError("wrong user name or password")
-        if u.get("disabled"):
-            raise AuthError(f"user {name!r} is disabled")
-        if ph.check_needs_rehash(stored):  # stronger parameters since: upgrade
-            new_hash = ph.hash(password)
-            with self._changing() as users:
-                if name in users and users[name].get("password_hash") == stored:
-                    users[name]["password_hash"] = new_hash
-        return _user(name, u)
-
-    def oidc_user(self, claims: Mapping) -> User:
-        """The registered user an identity provider's claims (st.user) name; AuthError
-        for an identity nobody registered, a disabled one or a password user."""
-        email = str(claims.get("email") or "").strip()
-        sub = str(claims.get("sub") or "").strip()
-        if claims.get("email_verified") is False:  # the provider does not vouch for it
-            email = ""
-        shown = email or sub
-        if not shown:
-            raise AuthError("the identity provider sent neither an e-mail address nor a "
-                            "subject id")
-        users = self._load()
-        name = _oidc_match(users, email, sub)
-        if name is None:
-            if any((email and n.lower() == email.lower()) or n == sub for n in users):
-                raise AuthError(f"{shown} signs in with a password here, not through the "
-                                "identity provider")
-            raise AuthError(f"{shown} is not registered: an admin must add it with "
-                            f"`customs-graph users add {shown} --role viewer --oidc` "
-                            "(or analyst, admin)")
-        if users[name].get("disabled"):
-            raise AuthError(f"user {name!r} is disabled")
-        return _user(name, users[name])
-
 
 def _admins(users: dict, besides: str | None = None) -> bool:
     """Whether an enabled admin is left other than `besides`."""
     return any(u.get("role") == "admin" and not u.get("disabled")
                for n, u in users.items() if n != besides)
-
-
-def _oidc_match(users: dict, email: str, sub: str) -> str | None:
-    """The identity-provider user registered as this e-mail address (matched
-    case-blind, as mail systems do) or, else, as this subject id (exact)."""
-    oidc = [n for n, u in users.items() if u.get("oidc")]
-    if email:
-        for n in oidc:
-            if n.lower() == email.lower():
-                return n
-    if sub and sub in oidc:
-        return sub
-    return None
 
 
 def oidc_user(claims: Mapping, path: str | Path | None = None) -> User:

@@ -15,7 +15,7 @@ import streamlit as st
 
 from graph import actions
 from graph.core.errors import CustomsGraphError
-from graph.records import dutylog, users
+from graph.records import dutylog, handover, users
 from graph.records.dutylog import KINDS, DutyLog
 from ui import auth, investigations
 from ui.common import md_escape, run_page
@@ -207,7 +207,7 @@ def _entries(entries: list[dutylog.Entry], fixes: dict[int, list[int]]) -> None:
                 st.caption(f"{_t('refs')}: " + md_escape(", ".join(e.refs)))
             if e.queries:
                 st.caption(f"{_t('queries')}: " + md_escape(
-                    "; ".join(dutylog._query_text(q) for q in e.queries)))
+                    "; ".join(handover._query_text(q) for q in e.queries)))
             if e.exports:
                 st.caption(f"{_t('exports')}: " + md_escape(
                     "; ".join(f"{x.get('file')} (sha256 {x.get('sha256')})" for x in e.exports)))
@@ -217,7 +217,7 @@ def _entries(entries: list[dutylog.Entry], fixes: dict[int, list[int]]) -> None:
 def _report(fmt: str, shift: str, by: str, investigations=()) -> bytes:
     with DutyLog() as dl:
         res = dutylog.check(dl)
-        make = dutylog.handover_markdown if fmt == "markdown" else dutylog.handover_html
+        make = handover.handover_markdown if fmt == "markdown" else handover.handover_html
         return make(dl, shift, by=by, verification=res,
                     investigations=investigations).encode("utf-8")
 
