@@ -185,6 +185,19 @@ class Connections:
                     conn.close()
                     db.close()
 
+    def _fresh_writer(self):
+        """Inside `writing()`: close the writer's database (a checkpoint) and open
+        it again, for a COPY that needs the whole write buffer pool: at 1,000,000
+        persons the 5,000,000 travel rows did not fit beside the pages the
+        earlier COPYs of the same load still held."""
+        with self._lock:
+            assert self._rw is not None, "only inside writing()"
+            db, conn = self._rw
+            conn.close()
+            db.close()
+            self._rw = self._open(read_only=False)
+            return self._rw[1]
+
 
 class _Reader:
     """One read-only open of the database: the explorer's connection (used under

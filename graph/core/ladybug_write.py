@@ -114,6 +114,8 @@ class LadybugWrites:
         table = rows.select(list(cols)) if isinstance(rows, pa.Table) else _arrow(rows, cols)
         count_q = f"MATCH (a:{fa.name})-[e:{rt.name}]->(b:{fb.name}) RETURN count(e)"
         with self.writing() as conn:
+            if table.num_rows >= FILE_COPY_ROWS:
+                conn = self._fresh_writer()
             before = _count(conn, count_q)
             if before and table.num_rows < SMALL_COPY:
                 _create_rels(conn, rt, fa, fb, table.to_pylist())
