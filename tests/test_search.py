@@ -240,3 +240,23 @@ def test_typo_tolerant_names(typo_store, query, want):
     assert found.results[0].properties == (schema.label(want.split(":")[0]).caption,)
     # too far off: nothing
     assert typo_store.search_ranked("Nguyễn Văn Xyz").results == []
+
+
+def test_a_new_seizure_link_counts_at_once_though_the_links_are_cached(sample_store):
+    """Search and busy neighbourhoods put seized entities first from a cached
+    list of seizure links: a link added after the list was read must count at
+    the next read, not when the cache ages out."""
+    before = sample_store.seizure_links()
+    person = schema.make_ref("Person", "P000777")
+    assert person not in before
+    seizure = next(iter(next(iter(before.values()))))
+    sz, inv = schema.L.Seizure, schema.R.INVOLVES
+    ends = (f"MATCH (s:{sz.name} {{{sz.key}: $s}}) MATCH (p:Person {{person_id: $p}}) ",
+            {"s": seizure.split(":", 1)[1], "p": "P000777"})
+    sample_store.write(ends[0] + f"CREATE (s)-[:{inv.name} {{role: 'suspect', "
+                       "source: 'test'}]->(p)", ends[1])
+    try:
+        assert sample_store.seizure_links()[person] == {seizure}
+    finally:  # the sample store is shared by the session's tests
+        sample_store.write(ends[0] + f"MATCH (s)-[r:{inv.name}]->(p) DELETE r", ends[1])
+    assert person not in sample_store.seizure_links()

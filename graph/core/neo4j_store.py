@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 
 from neo4j import READ_ACCESS, WRITE_ACCESS, GraphDatabase
 from neo4j import exceptions as nx
@@ -54,6 +55,7 @@ from graph.core.store import (
 )
 
 log = logging.getLogger(__name__)
+SEIZURES_TTL_S = 60.0  # the longest a cached list of seizure links is trusted
 # The driver warns about each retry; without a handler configured by the
 # application those warnings would land on stderr in the middle of CLI output.
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
@@ -130,6 +132,22 @@ class Neo4jStore(Connection, Console, Neo4jWrites, Store):
         _, rows = self.read(cypher, {"a": a.key, "b": b.key, "labels": list(labels),
                                      "limit": limit * 4})
         return [row[0] for row in rows]
+
+    def seizure_links(self):
+        """Read whole again only when the seizures or their links were added or
+        removed (Neo4j answers both counts from its count store at once), or
+        after a minute: at 1,000,000 persons every search and every busy
+        neighbourhood read them all (about 1 s a time on a busy server)."""
+        sz, inv = schema.L.Seizure.name, schema.R.INVOLVES.name
+        _, rows = self.read(f"MATCH (s:{sz}) WITH count(s) AS n "
+                            f"MATCH ()-[r:{inv}]->() RETURN n, count(r)")
+        state = tuple(rows[0]) if rows else ()
+        cached = getattr(self, "_seizures", None)
+        if cached and cached[0] == state and time.monotonic() - cached[1] < SEIZURES_TTL_S:
+            return cached[2]
+        links = super().seizure_links()
+        self._seizures = (state, time.monotonic(), links)
+        return links
 
     # --- search index ----------------------------------------------------------------
     def find_terms(self, groups, labels, cap):
