@@ -38,6 +38,7 @@ OPTIONAL MATCH (rs:Seizure)-[:INVOLVES]->(sf:Flight)
 WITH sf.origin + '>' + sf.destination AS route, count(DISTINCT rs) AS n
 WITH collect([route, n]) AS seized
 MATCH (p:Person)-[t:TRAVELLED]->(f:Flight)
+USING INDEX t:TRAVELLED(role)
 WHERE t.role = 'crew' AND t.checked_bags >= $min_bags
 WITH seized, p, f.origin AS origin, f.destination AS destination,
      count(DISTINCT f) AS heavy_trips, sum(t.checked_bags) AS heavy_bags,

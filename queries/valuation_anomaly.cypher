@@ -25,16 +25,21 @@ WITH goods, unit, percentileCont(value, 0.5) AS median, count(*) AS market_lines
 WHERE market_lines >= $min_market_lines
 UNWIND codes AS code
 MATCH (c:Commodity {hs_code: code})
-MATCH (co:Company)-[:DECLARED]->(:Declaration)-[l:DECLARES]->(c)
+MATCH (co:Company)-[:DECLARED]->(d:Declaration)-[l:DECLARES]->(c)
 WHERE l.unit_value_usd > 0 AND coalesce(l.unit, '') = unit
 WITH goods, unit, median, market_lines, co,
      percentileCont(l.unit_value_usd, 0.5) AS declarant_median, count(*) AS declarant_lines,
-     collect(DISTINCT c.hs_code) AS declared_codes
+     collect(DISTINCT CASE WHEN l.unit_value_usd <= $max_ratio * median
+                           THEN d.declaration_no END) AS low
 WHERE declarant_lines >= $min_lines AND declarant_median <= $max_ratio * median
-UNWIND declared_codes AS code
-MATCH (c:Commodity {hs_code: code})
-MATCH (co)-[:DECLARED]->(d:Declaration)-[l:DECLARES]->(c)
+// The low lines again from their declarations, read by key: from the company,
+// every line of a large declarant was read (3,000,000 at 1,000,000 persons).
+UNWIND low AS number
+MATCH (d:Declaration {declaration_no: number})
+MATCH (d)-[l:DECLARES]->(c:Commodity)
 WHERE l.unit_value_usd > 0 AND coalesce(l.unit, '') = unit
+  AND (CASE WHEN $by_hs6 THEN coalesce(c.hs6, c.hs_code) ELSE c.hs_code END) = goods
+  AND ($hs_prefix IN ['', '*'] OR c.hs_code STARTS WITH $hs_prefix)
   AND l.unit_value_usd <= $max_ratio * median
 RETURN co.company_id AS company_id, co.name AS company,
        d.declaration_no AS declaration_no, d.registered_date AS registered_date,
