@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 
 from graph.core import schema
 from graph.core.errors import QueryError, StoreUnavailable
+from graph.core.ladybug_read import _all
 from graph.core.schema import FLOAT, INT, REF, SEARCH, STR
 from graph.core.store import (
     WriteCounts,
@@ -286,15 +287,6 @@ def _replan(conn) -> None:
     if isinstance(cache, dict) and lock is not None:
         with lock:
             cache.clear()
-
-
-def _all(res):
-    if isinstance(res, list):
-        res = res[-1]
-    out = []
-    while res.has_next():
-        out.append(res.get_next())
-    return out
 
 
 def _count(conn, q) -> int:
