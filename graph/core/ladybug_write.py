@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 
 from graph.core import schema
 from graph.core.errors import QueryError, StoreUnavailable
+from graph.core.keyed import by_keys, chunks
 from graph.core.ladybug_read import _all
 from graph.core.schema import FLOAT, INT, REF, SEARCH, STR
 from graph.core.store import (
@@ -37,7 +38,6 @@ from graph.core.store import (
 # Fewer new relationships than this, into a table that holds rows, are created
 # by key, not copied (20,000 rows: 2 s of CREATE against 6.5 s of COPY).
 SMALL_COPY = 30_000
-KEYS_PER_QUERY = 20_000
 # A relationship table this large is copied from a Parquet file, not from the
 # Arrow table in memory: at 1,000,000 persons the COPY of 5,000,000 travel rows
 # from Arrow filled the 2 GB write buffer pool; from a file it fits.
@@ -215,30 +215,23 @@ def _create_rels(conn, rt, fa, fb, rows: list[dict]) -> None:
     form the engine plans as two primary-key look-ups). A row whose end is
     not stored is left out silently: callers count."""
     props = _set_clause("e", rows, rt.all_props()).replace("e.", "").replace(" = ", ": ")
-    for i in range(0, len(rows), KEYS_PER_QUERY):
+    for part in chunks(rows):
         conn.execute(f"UNWIND $rows AS r MATCH (a:{fa.name} {{{fa.key}: r.from}}) "
                      f"MATCH (b:{fb.name} {{{fb.key}: r.to}}) "
-                     f"CREATE (a)-[e:{rt.name} {{{props}}}]->(b)",
-                     {"rows": rows[i:i + KEYS_PER_QUERY]})
+                     f"CREATE (a)-[e:{rt.name} {{{props}}}]->(b)", {"rows": part})
 
 
 def _lookup(conn, lb, keys):
-    out = []
-    for i in range(0, len(keys), KEYS_PER_QUERY):
-        res = conn.execute(f"UNWIND $keys AS k MATCH (n:{lb.name} {{{lb.key}: k}}) "
-                           f"RETURN k, n", {"keys": keys[i:i + KEYS_PER_QUERY]})
-        out += [(k, _plain_props(n)) for k, n in _all(res)]
-    return out
+    return [(k, _plain_props(n)) for k, n in by_keys(_runner(conn), lb, keys, "k, n")]
 
 
 def _keys(conn, lb, keys) -> set[str]:
     """The keys that are stored (keys only: no properties to convert)."""
-    found: set[str] = set()
-    for i in range(0, len(keys), KEYS_PER_QUERY):
-        res = conn.execute(f"UNWIND $keys AS k MATCH (n:{lb.name} {{{lb.key}: k}}) RETURN k",
-                           {"keys": keys[i:i + KEYS_PER_QUERY]})
-        found.update(r[0] for r in _all(res))
-    return found
+    return {k for (k,) in by_keys(_runner(conn), lb, keys, "k")}
+
+
+def _runner(conn):
+    return lambda cypher, params: _all(conn.execute(cypher, params))
 
 
 def _stored_pairs(conn, rt, fa, fb, pairs) -> list[tuple[str, str, dict]]:
@@ -267,8 +260,8 @@ def _stored_pairs(conn, rt, fa, fb, pairs) -> list[tuple[str, str, dict]]:
     wanted = set(pairs)
     out = []
     _replan(conn)
-    for i in range(0, len(keys), KEYS_PER_QUERY):
-        for f, t, e in _all(conn.execute(q, {"keys": keys[i:i + KEYS_PER_QUERY]})):
+    for part in chunks(keys):
+        for f, t, e in _all(conn.execute(q, {"keys": part})):
             if (f, t) in wanted:
                 out.append((f, t, _plain_props(e)))
     return out

@@ -12,6 +12,7 @@ from neo4j import WRITE_ACCESS
 from neo4j import exceptions as nx
 
 from graph.core import schema
+from graph.core.keyed import by_keys, chunks
 from graph.core.schema import FLOAT, INT, SEARCH, SOURCE
 from graph.core.store import (
     WriteCounts,
@@ -22,7 +23,6 @@ from graph.core.store import (
 )
 
 BATCH = 5000  # rows per write transaction on the merging path
-LOOKUP = 20000  # keys per lookup query
 INSERT_BATCH = 20000  # rows per transaction on the look-up-free insert path
 
 
@@ -105,24 +105,16 @@ def _values(row: dict, cols, skip=()) -> dict:
 
 def _lookup(tx, lb: schema.Label, keys) -> dict[str, dict]:
     """key -> stored properties, for the keys that are stored."""
-    out: dict[str, dict] = {}
-    keys = sorted(set(keys))
-    for i in range(0, len(keys), LOOKUP):
-        res = tx.run(f"UNWIND $keys AS k MATCH (n:{lb.name} {{{lb.key}: k}}) "
-                     f"RETURN k, properties(n)", keys=keys[i:i + LOOKUP])
-        out.update((k, props) for k, props in res)
-    return out
+    return dict(by_keys(_runner(tx), lb, keys, "k, properties(n)"))
 
 
 def _stored(tx, lb: schema.Label, keys) -> set[str]:
     """The keys that are stored."""
-    out: set[str] = set()
-    keys = sorted(set(keys))
-    for i in range(0, len(keys), LOOKUP):
-        res = tx.run(f"UNWIND $keys AS k MATCH (n:{lb.name} {{{lb.key}: k}}) RETURN k",
-                     keys=keys[i:i + LOOKUP])
-        out.update(k for [k] in res)
-    return out
+    return {k for [k] in by_keys(_runner(tx), lb, keys, "k")}
+
+
+def _runner(tx):
+    return lambda cypher, params: [rec.values() for rec in tx.run(cypher, params)]
 
 
 def _upsert_nodes_tx(tx, lb: schema.Label, rows: list[dict]) -> tuple[int, int, int]:
@@ -208,10 +200,10 @@ def _upsert_rels_tx(tx, rt: schema.RelType, fa: schema.Label, fb: schema.Label,
     ident = rel_identity(rt)
     existing: dict = {}
     pairs = sorted({(r["from"], r["to"]) for r in ok})
-    for i in range(0, len(pairs), LOOKUP):
+    for part in chunks(pairs):
         res = tx.run(f"UNWIND $pairs AS p MATCH (a:{fa.name} {{{fa.key}: p.f}})-[e:{rt.name}]->"
                      f"(b:{fb.name} {{{fb.key}: p.t}}) RETURN p.f, p.t, properties(e)",
-                     pairs=[{"f": f, "t": t} for f, t in pairs[i:i + LOOKUP]])
+                     pairs=[{"f": f, "t": t} for f, t in part])
         for f, t, props in res:
             existing[ident({"from": f, "to": t, **props})] = props
     cols = rt.all_props()
